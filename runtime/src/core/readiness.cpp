@@ -1,0 +1,178 @@
+// The state machine in the order of DESIGN.md's event flow: a readiness
+// report arrives, it is checked against the socket's generation (a report
+// for a closed descriptor is dropped), classified by the socket's kind, and
+// turned into events. Each branch names the rule that demands it.
+#include "core/readiness.hpp"
+
+#include "core/notify.hpp"
+#include "core/os_socket.hpp"
+#include "core/socket_table.hpp"
+
+namespace wsx::detail {
+
+bool signal_event(native_socket s, SocketState& st, std::uint32_t epoch, NetEvent e,
+                  native_error error) {
+  Delivery d;
+  if (!record_event(st, epoch, e, error, &d)) return false;
+  deliver(s, e, error, d);
+  return true;
+}
+
+void report_write_if_armed(native_socket s, SocketState& st, std::uint32_t epoch) {
+  if (!st.has(sf::kWriteArmed)) return;
+  // Leave it armed while FD_WRITE is not selected: a later select looks at
+  // the socket anyway, and a send that fails re-arms it.
+  if (!(st.load_word().selected() & mask_of(NetEvent::write))) return;
+  if (st.claim(sf::kWriteArmed)) signal_event(s, st, epoch, NetEvent::write);
+}
+
+void report_close(native_socket s, SocketState& st, std::uint32_t epoch, native_error error) {
+  // The disabled bit of FD_CLOSE is never re-enabled (R3), so it is reported
+  // at most once per selection.
+  signal_event(s, st, epoch, NetEvent::close, error);
+}
+
+namespace {
+
+Readiness readiness_of(const os::PollBits& b) {
+  Readiness r;
+  r.readable = b.in;
+  r.writable = b.out;
+  r.priority = b.pri;
+  r.peer_closed = b.rdhup;
+  r.hangup = b.hup;
+  r.error = b.err;
+  return r;
+}
+
+// A connected stream socket.
+void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Readiness& r) {
+  std::uint32_t fl = st.flags.load(std::memory_order_acquire);
+
+  // A reset or a failure: FD_CLOSE with WSAECONNRESET or WSAECONNABORTED
+  // (R9). The backend consumes SO_ERROR to learn which, so it keeps the error
+  // for the socket's next call.
+  if (r.error || (r.hangup && !r.peer_closed)) {
+    native_error e = os::take_socket_error(s);
+    if (e != 0) {
+      st.sticky_error.store(static_cast<std::uint16_t>(e), std::memory_order_release);
+      st.set_flags(sf::kFailed);
+      report_close(s, st, epoch, os::close_error_for(e));
+      return;
+    }
+  }
+  if (fl & sf::kFailed) {
+    native_error e = st.sticky_error.load(std::memory_order_acquire);
+    report_close(s, st, epoch, os::close_error_for(e ? e : os::err_conn_reset()));
+    return;
+  }
+
+  // The peer's FIN. After our own shutdown(SD_RECEIVE) Linux reports RDHUP
+  // without one, so then the TCP state decides.
+  bool fin = r.peer_closed && (!(fl & sf::kShutRecv) || os::peer_has_closed(s));
+  if (fin && !(fl & sf::kPeerClosed)) {
+    st.set_flags(sf::kPeerClosed);
+    fl |= sf::kPeerClosed;
+  }
+
+  if (r.readable) {
+    if (fl & (sf::kPeerClosed | sf::kShutRecv)) {
+      // End of data never gives FD_READ; FD_CLOSE waits until all received
+      // data has been read (R9).
+      if (os::bytes_available(s) > 0) {
+        signal_event(s, st, epoch, NetEvent::read);
+      } else if (fl & sf::kPeerClosed) {
+        report_close(s, st, epoch, 0);
+      }
+    } else {
+      signal_event(s, st, epoch, NetEvent::read);
+    }
+  }
+  if (r.priority) {
+    // Urgent data is FD_OOB only while SO_OOBINLINE is off (R8); inline it is
+    // ordinary data and the EPOLLIN beside it gives FD_READ.
+    st.set_flags(sf::kOobHint);
+    if (!(fl & sf::kOobInline)) signal_event(s, st, epoch, NetEvent::oob);
+  }
+  if (r.writable) report_write_if_armed(s, st, epoch);
+}
+
+}  // namespace
+
+void complete_connect(native_socket s, SocketState& st, std::uint32_t epoch) {
+  // Ask the OS rather than trust the report: a report queued before the
+  // connect call (a fresh socket polls writable) must not complete it.
+  os::PollBits b = os::poll_now(s);
+  if (!(b.out || b.err || b.hup)) return;
+  if (!st.claim(sf::kConnecting)) return;
+  native_error e = os::take_socket_error(s);
+  if (e == 0 && b.out && !b.err) {
+    st.set_flags(sf::kConnected | sf::kWriteArmed);
+    // FD_CONNECT, then FD_WRITE (R7, M3), then whatever else already holds.
+    signal_event(s, st, epoch, NetEvent::connect, 0);
+    on_stream(s, st, epoch, readiness_of(b));
+    return;
+  }
+  if (e == 0) e = os::err_conn_refused();
+  st.set_flags(sf::kFailed);
+  signal_event(s, st, epoch, NetEvent::connect, e);  // R10
+}
+
+void dispatch_readiness(native_socket s, std::uint32_t gen, const Readiness& r) {
+  SocketState* st = socket_table().find(s);
+  if (!st) return;
+  // Word first, generation second: if the socket was closed and its number
+  // reused after we read the word, the epoch moved and every record fails.
+  RecordWord w = st->load_word();
+  if (st->gen.load(std::memory_order_acquire) != gen) return;
+  if (w.selected() == 0) return;  // a later select looks at the socket itself (S8)
+  std::uint32_t fl = st->flags.load(std::memory_order_acquire);
+  if (!(fl & sf::kRegistered)) return;
+  std::uint32_t epoch = w.epoch();
+
+  if (fl & sf::kListening) {
+    if (r.readable) signal_event(s, *st, epoch, NetEvent::accept);
+    return;
+  }
+  if (!(fl & sf::kStream)) {
+    // Datagrams: FD_READ while any is queued, FD_WRITE per arming; never
+    // FD_ACCEPT or FD_CLOSE (R11).
+    if (r.readable) signal_event(s, *st, epoch, NetEvent::read);
+    if (r.writable) report_write_if_armed(s, *st, epoch);
+    return;
+  }
+  if (fl & sf::kConnecting) {
+    if (r.writable || r.error || r.hangup) complete_connect(s, *st, epoch);
+    return;
+  }
+  if (!(fl & sf::kConnected)) return;  // not yet connected: nothing to report
+  on_stream(s, *st, epoch, r);
+}
+
+void evaluate_now(native_socket s, SocketState& st, std::uint32_t epoch, bool at_select) {
+  std::uint32_t fl = st.flags.load(std::memory_order_acquire);
+  if (fl & sf::kListening) {
+    if (os::poll_now(s).in || (fl & sf::kDeferred)) signal_event(s, st, epoch, NetEvent::accept);
+    return;
+  }
+  if (!(fl & sf::kStream)) {
+    os::PollBits b = os::poll_now(s);
+    if (b.in) signal_event(s, st, epoch, NetEvent::read);
+    st.set_flags(sf::kWriteArmed);
+    if (b.out) report_write_if_armed(s, st, epoch);
+    return;
+  }
+  if (fl & sf::kConnecting) {
+    complete_connect(s, st, epoch);
+    return;
+  }
+  if (!(fl & sf::kConnected)) return;
+  // "When WSAAsyncSelect is called, if there is currently a connection
+  // established": FD_CONNECT (S8). Not for an accepted socket, which was not
+  // connected by this side.
+  if (at_select && !(fl & sf::kFailed)) signal_event(s, st, epoch, NetEvent::connect, 0);
+  st.set_flags(sf::kWriteArmed);
+  on_stream(s, st, epoch, readiness_of(os::poll_now(s)));
+}
+
+}  // namespace wsx::detail

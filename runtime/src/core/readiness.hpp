@@ -1,0 +1,36 @@
+// The per-socket state machine: it decides which network events a
+// condition turns into, following the rules of conformance.md. The backend
+// feeds it OS readiness (dispatch_readiness); the socket calls feed it what
+// their system calls returned (socket_io.cpp); select calls ask it to look
+// at the socket as it is now (rule S8).
+#pragma once
+
+#include <cstdint>
+
+#include "core/backend.hpp"
+#include "core/event_record.hpp"
+#include "core/socket_state.hpp"
+
+namespace wsx::detail {
+
+// Records event e in epoch `epoch` and delivers it (R1). False when it is not
+// selected, waits for its re-enabling call, or the selection changed.
+bool signal_event(native_socket s, SocketState& st, std::uint32_t epoch, NetEvent e,
+                  native_error error = 0);
+
+// FD_WRITE when it is armed (R7): after connect/accept/select, or after a
+// send failed with would-block.
+void report_write_if_armed(native_socket s, SocketState& st, std::uint32_t epoch);
+
+// FD_CLOSE for a connection-oriented socket (R9), once per selection.
+void report_close(native_socket s, SocketState& st, std::uint32_t epoch, native_error error);
+
+// Looks at the socket now and reports what holds (S8). at_select: the call
+// is a select call (FD_CONNECT is then reported for an established
+// connection); otherwise it is a freshly accepted socket (S7, R7).
+void evaluate_now(native_socket s, SocketState& st, std::uint32_t epoch, bool at_select);
+
+// Resolves a non-blocking connect if the OS says it finished (R10, M3).
+void complete_connect(native_socket s, SocketState& st, std::uint32_t epoch);
+
+}  // namespace wsx::detail

@@ -1,0 +1,324 @@
+// The socket calls (step 5 of the event flow: re-enabling). Each does the OS
+// call, then the bookkeeping its rule asks for. Calls on sockets the runtime
+// does not know pass straight through.
+#include "core/os_socket.hpp"
+#include "core/readiness.hpp"
+#include "core/registry.hpp"
+#include "core/socket_io_internal.hpp"
+#include "wsx/sockets.hpp"
+
+#ifndef _WIN32
+#include <netinet/in.h>
+#endif
+
+namespace wsx {
+
+using namespace detail;
+
+namespace detail {
+
+Tracked track(native_socket s) {
+  Tracked t;
+  t.st = known_socket(s);
+  if (!t.st) return t;
+  RecordWord w = t.st->load_word();
+  t.selected = w.selected() != 0;
+  t.epoch = w.epoch();
+  return t;
+}
+
+IoResult fail(native_error e) {
+  return IoResult{-1, e};
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr EventMask kReceiveEvents = mask_of(NetEvent::read) | mask_of(NetEvent::oob);
+
+// R3/R4: a receive re-enables FD_READ and FD_OOB. It happens before the call:
+// data that arrives while the call runs then raises its own event, and the
+// worst case is one FD_READ whose recv finds nothing (which the Winsock
+// pages tell applications to expect), never a lost one.
+void before_receive(const Tracked& t) {
+  if (t.selected) record_reenable(*t.st, kReceiveEvents);
+}
+
+// R5, R8, R9 after a receive call returned n.
+void after_receive(native_socket s, const Tracked& t, long n, native_error err,
+                   std::size_t requested, int flags) {
+  if (!t.selected) return;
+  SocketState& st = *t.st;
+  std::uint32_t fl = st.flags.load(std::memory_order_acquire);
+  const bool stream = fl & sf::kStream;
+  if (n < 0) {
+    (void)err;  // would-block: drained; anything else: the backend reports it
+  } else if (n == 0 && requested > 0 && stream && !(flags & MSG_OOB)) {
+    // End of stream: every byte before the FIN has been read (R9).
+    st.set_flags(sf::kPeerClosed);
+    report_close(s, st, t.epoch, 0);
+  } else {
+    bool more;
+    if (flags & MSG_PEEK) {
+      more = stream ? n > 0 : true;  // a peek leaves the data where it was
+    } else if (!stream) {
+      more = os::datagram_pending(s);  // one datagram per call (R11)
+    } else if (static_cast<std::size_t>(n) == requested || (fl & sf::kOobHint) ||
+               (flags & MSG_OOB)) {
+      // A full buffer or the urgent mark may have stopped the copy early.
+      more = os::bytes_available(s) > 0;
+    } else {
+      more = false;  // TCP copies until the queue is empty or the buffer full
+    }
+    if (more) {
+      signal_event(s, st, t.epoch, NetEvent::read);
+    } else if (stream && (fl & sf::kPeerClosed)) {
+      report_close(s, st, t.epoch, 0);
+    }
+  }
+  if (stream && (fl & sf::kOobHint)) {
+    if (os::oob_pending(s)) {
+      if (!(fl & sf::kOobInline)) signal_event(s, st, t.epoch, NetEvent::oob);
+    } else {
+      st.clear_flags(sf::kOobHint);
+    }
+  }
+}
+
+// A reset the backend already consumed still fails the next calls.
+IoResult receive_result(const Tracked& t, long n, native_error err, std::size_t requested) {
+  if (n < 0) return fail(err);
+  if (n == 0 && requested > 0 && t.st && t.st->has(sf::kFailed)) {
+    native_error sticky = t.st->sticky_error.load(std::memory_order_acquire);
+    if (sticky) return fail(sticky);
+  }
+  return IoResult{n, 0};
+}
+
+// R7: FD_WRITE comes back only after a send failed with would-block.
+IoResult after_send(native_socket s, const Tracked& t, long n, native_error err) {
+  if (n >= 0) return IoResult{n, 0};
+  if (os::is_would_block(err) && t.selected) {
+    t.st->set_flags(sf::kWriteArmed);
+    // Space may have come back before we armed; then no report will follow.
+    if (os::poll_now(s).out) report_write_if_armed(s, *t.st, t.epoch);
+  }
+  if (t.st && os::is_broken_pipe(err)) {
+    if (t.st->has(sf::kShutSend)) return fail(os::err_shutdown());
+    native_error sticky = t.st->sticky_error.load(std::memory_order_acquire);
+    return fail(sticky ? sticky : os::err_conn_reset());
+  }
+  return fail(err);
+}
+
+std::size_t total_length(const IoBuffer* bufs, std::size_t count) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    n += bufs[i].len;
+  return n;
+}
+
+}  // namespace
+
+IoResult open_socket(int family, int type, int protocol) {
+  native_error err = 0;
+  native_socket s = os::open(family, type, protocol, &err);
+  if (s == kInvalidSocket) return fail(err);
+  std::uint32_t flags = sf::kOwned;
+  if (socket_kind_is_stream(type)) flags |= sf::kStream;
+  if (socket_kind_is_nonblocking(type)) flags |= sf::kNonBlocking;
+  register_socket(s, flags);
+  return IoResult{static_cast<std::int64_t>(s), 0};
+}
+
+IoResult close_socket(native_socket s) {
+  if (SocketState* st = known_socket(s)) unregister_socket(s, *st);
+  native_error err = 0;
+  if (os::close(s, &err) < 0) return fail(err);
+  return {};
+}
+
+IoResult bind_socket(native_socket s, const sockaddr* addr, socklen len) {
+  native_error err = 0;
+  if (os::bind(s, addr, len, &err) < 0) return fail(err);
+  Tracked t = track(s);
+  if (t.st) {
+    t.st->set_flags(sf::kBound);
+    // R7: a connectionless socket is writable after bind.
+    if (t.selected && !t.st->has(sf::kStream)) {
+      t.st->set_flags(sf::kWriteArmed);
+      report_write_if_armed(s, *t.st, t.epoch);
+    }
+  }
+  return {};
+}
+
+IoResult listen_socket(native_socket s, int backlog) {
+  native_error err = 0;
+  if (os::listen(s, backlog, &err) < 0) return fail(err);
+  Tracked t = track(s);
+  if (t.st) {
+    t.st->set_flags(sf::kListening | sf::kBound);
+    if (t.selected) evaluate_now(s, *t.st, t.epoch, false);
+  }
+  return {};
+}
+
+IoResult connect_socket(native_socket s, const sockaddr* addr, socklen len) {
+  Tracked t = track(s);
+  native_error err = 0;
+  int r = os::connect(s, addr, len, &err);
+  if (!t.st) return r < 0 ? fail(err) : IoResult{};
+  SocketState& st = *t.st;
+  const bool stream = st.has(sf::kStream);
+  if (r == 0) {
+    st.set_flags(sf::kConnected | sf::kBound | (stream ? sf::kWriteArmed : 0));
+    // R10: FD_CONNECT also when the outcome is known at once (a datagram
+    // connect always is), then FD_WRITE (M3).
+    if (t.selected) {
+      signal_event(s, st, t.epoch, NetEvent::connect, 0);
+      if (stream) report_write_if_armed(s, st, t.epoch);
+    }
+    return {};
+  }
+  if (err == os::err_in_progress() || (os::is_would_block(err) && stream)) {
+    st.set_flags(sf::kConnecting | sf::kBound);
+    // The handshake may already be over; the backend's report may have come
+    // before kConnecting was set and been ignored.
+    if (t.selected) complete_connect(s, st, t.epoch);
+    return fail(err);
+  }
+  if (t.selected && connect_outcome_is_known(err)) {
+    st.set_flags(sf::kFailed);
+    signal_event(s, st, t.epoch, NetEvent::connect, err);
+  }
+  return fail(err);
+}
+
+IoResult shutdown_socket(native_socket s, int how) {
+  if (SocketState* st = known_socket(s)) st->set_flags(shutdown_flags(how));
+  native_error err = 0;
+  if (os::shutdown(s, how, &err) < 0) return fail(err);
+  return {};
+}
+
+IoResult receive(native_socket s, void* buf, std::size_t len, int flags) {
+  Tracked t = track(s);
+  before_receive(t);
+  native_error err = 0;
+  long n = os::recv(s, buf, len, flags, &err);
+  after_receive(s, t, n, err, len, flags);
+  return receive_result(t, n, err, len);
+}
+
+IoResult receive_from(native_socket s, void* buf, std::size_t len, int flags, sockaddr* from,
+                      socklen* fromlen) {
+  Tracked t = track(s);
+  before_receive(t);
+  native_error err = 0;
+  long n = os::recvfrom(s, buf, len, flags, from, fromlen, &err);
+  after_receive(s, t, n, err, len, flags);
+  return receive_result(t, n, err, len);
+}
+
+IoResult receive_vector(native_socket s, const IoBuffer* bufs, std::size_t count, int* flags,
+                        sockaddr* from, socklen* fromlen) {
+  Tracked t = track(s);
+  before_receive(t);
+  int in_flags = *flags;
+  native_error err = 0;
+  static_assert(sizeof(IoBuffer) == sizeof(os::Buffer));
+  long n = os::recv_vector(s, reinterpret_cast<const os::Buffer*>(bufs), count, flags, from,
+                           fromlen, &err);
+  std::size_t requested = total_length(bufs, count);
+  after_receive(s, t, n, err, requested, in_flags);
+  return receive_result(t, n, err, requested);
+}
+
+IoResult send_bytes(native_socket s, const void* buf, std::size_t len, int flags) {
+  Tracked t = track(s);
+  if (t.selected) record_reenable(*t.st, mask_of(NetEvent::write));
+  native_error err = 0;
+  long n = os::send(s, buf, len, flags, &err);
+  return after_send(s, t, n, err);
+}
+
+IoResult send_to(native_socket s, const void* buf, std::size_t len, int flags, const sockaddr* to,
+                 socklen tolen) {
+  Tracked t = track(s);
+  if (t.selected) record_reenable(*t.st, mask_of(NetEvent::write));
+  native_error err = 0;
+  long n = os::sendto(s, buf, len, flags, to, tolen, &err);
+  if (n >= 0 && t.st) t.st->set_flags(sf::kBound);
+  return after_send(s, t, n, err);
+}
+
+IoResult send_vector(native_socket s, const IoBuffer* bufs, std::size_t count, int flags,
+                     const sockaddr* to, socklen tolen) {
+  Tracked t = track(s);
+  if (t.selected) record_reenable(*t.st, mask_of(NetEvent::write));
+  native_error err = 0;
+  long n =
+      os::send_vector(s, reinterpret_cast<const os::Buffer*>(bufs), count, flags, to, tolen, &err);
+  return after_send(s, t, n, err);
+}
+
+IoResult set_nonblocking(native_socket s, bool on) {
+  Tracked t = track(s);
+  // S5: a socket stays non-blocking while a selection is in force.
+  if (!on && t.selected) return fail(os::err_invalid());
+  if (native_error e = os::set_nonblocking(s, on)) return fail(e);
+  if (t.st) {
+    if (on) {
+      t.st->set_flags(sf::kNonBlocking);
+    } else {
+      t.st->clear_flags(sf::kNonBlocking);
+    }
+  }
+  return {};
+}
+
+IoResult bytes_readable(native_socket s) {
+  long n = os::bytes_available(s);
+  if (n < 0) return fail(os::last_error());
+  return IoResult{n, 0};
+}
+
+IoResult at_oob_mark(native_socket s) {
+  // Winsock's sense: TRUE (1) when no urgent data waits to be read.
+  native_error err = 0;
+  int type = 0;
+  socklen l = sizeof type;
+  if (os::get_option(s, SOL_SOCKET, SO_TYPE, &type, &l, &err) < 0) return fail(err);
+  return IoResult{os::poll_now(s).pri ? 0 : 1, 0};
+}
+
+IoResult get_option(native_socket s, int level, int name, void* value, socklen* len) {
+  native_error err = 0;
+  if (os::get_option(s, level, name, value, len, &err) < 0) return fail(err);
+  // The backend may have consumed SO_ERROR to classify a failure.
+  if (level == SOL_SOCKET && name == SO_ERROR && *len >= static_cast<socklen>(sizeof(int))) {
+    SocketState* st = known_socket(s);
+    int* v = static_cast<int*>(value);
+    if (*v == 0 && st && st->has(sf::kFailed)) *v = st->sticky_error.load();
+  }
+  return {};
+}
+
+IoResult set_option(native_socket s, int level, int name, const void* value, socklen len) {
+  native_error err = 0;
+  if (os::set_option(s, level, name, value, len, &err) < 0) return fail(err);
+  if (level == SOL_SOCKET && name == SO_OOBINLINE && len >= static_cast<socklen>(sizeof(int))) {
+    if (SocketState* st = known_socket(s)) {
+      if (*static_cast<const int*>(value)) {
+        st->set_flags(sf::kOobInline);
+      } else {
+        st->clear_flags(sf::kOobInline);
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace wsx

@@ -1,0 +1,229 @@
+// The runtime's select path on real loopback sockets, through the native
+// C++ API. The full rule-by-rule conformance suite runs through the Winsock
+// facade (tests/compat); these pin the runtime's own behaviour.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "util/event_expect.hpp"
+#include "util/loopback.hpp"
+#include "wsx/sockets.hpp"
+
+namespace wsx {
+namespace {
+
+using namespace std::chrono_literals;
+using test::expect_events;
+using test::expect_no_events;
+
+constexpr EventMask kRead = mask_of(NetEvent::read);
+constexpr EventMask kWrite = mask_of(NetEvent::write);
+constexpr EventMask kAccept = mask_of(NetEvent::accept);
+constexpr EventMask kConnect = mask_of(NetEvent::connect);
+constexpr EventMask kClose = mask_of(NetEvent::close);
+constexpr EventMask kOob = mask_of(NetEvent::oob);
+
+class SelectTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(rt_.error(), 0);
+    listener_ = test::make_listener();
+    ev_ = create_event();
+  }
+  void TearDown() override {
+    test::close_quietly(listener_);
+    close_event(ev_);
+  }
+  Runtime rt_;
+  native_socket listener_ = kInvalidSocket;
+  EventHandle ev_;
+};
+
+TEST_F(SelectTest, AcceptIsReportedAndLevelTriggered) {
+  ASSERT_EQ(select_events(listener_, NotifyTarget::event(ev_), kAccept), 0);
+  socklen len;
+  sockaddr_storage a = test::local_address(listener_, &len);
+  native_socket c1 = static_cast<native_socket>(open_socket(AF_INET, SOCK_STREAM, 0).value);
+  native_socket c2 = static_cast<native_socket>(open_socket(AF_INET, SOCK_STREAM, 0).value);
+  ASSERT_TRUE(connect_socket(c1, reinterpret_cast<sockaddr*>(&a), len).ok());
+  ASSERT_TRUE(connect_socket(c2, reinterpret_cast<sockaddr*>(&a), len).ok());
+  expect_events(listener_, ev_, kAccept);
+  IoResult s1 = accept_socket(listener_, nullptr, nullptr);
+  ASSERT_TRUE(s1.ok());
+  expect_events(listener_, ev_, kAccept);  // the second connection still waits
+  IoResult s2 = accept_socket(listener_, nullptr, nullptr);
+  ASSERT_TRUE(s2.ok());
+  expect_no_events(listener_, ev_);
+  for (auto s :
+       {c1, c2, static_cast<native_socket>(s1.value), static_cast<native_socket>(s2.value)})
+    close_socket(s);
+}
+
+TEST_F(SelectTest, ReadIsLevelTriggeredAcrossPartialReceives) {
+  test::TcpPair p = test::connect_pair(listener_);
+  ASSERT_EQ(select_events(p.server, NotifyTarget::event(ev_), kRead), 0);
+  expect_no_events(p.server, ev_);
+  char buf[100] = {};
+  test::send_all(p.client, buf, 100);
+  expect_events(p.server, ev_, kRead);
+  EXPECT_EQ(receive(p.server, buf, 50, 0).value, 50);
+  expect_events(p.server, ev_, kRead);
+  EXPECT_EQ(receive(p.server, buf, 50, 0).value, 50);
+  expect_no_events(p.server, ev_);
+  close_socket(p.client);
+  close_socket(p.server);
+}
+
+TEST_F(SelectTest, ConnectThenWriteThenGracefulClose) {
+  native_socket c = static_cast<native_socket>(open_socket(AF_INET, SOCK_STREAM, 0).value);
+  ASSERT_EQ(select_events(c, NotifyTarget::event(ev_), kConnect | kWrite | kRead | kClose), 0);
+  socklen len;
+  sockaddr_storage a = test::local_address(listener_, &len);
+  IoResult r = connect_socket(c, reinterpret_cast<sockaddr*>(&a), len);
+  EXPECT_FALSE(r.ok());  // non-blocking: in progress
+  NetworkEvents ne;
+  expect_events(c, ev_, kConnect | kWrite, &ne);
+  EXPECT_EQ(ne.errors[static_cast<int>(NetEvent::connect)], 0);
+  IoResult s = accept_socket(listener_, nullptr, nullptr);
+  ASSERT_TRUE(s.ok());
+  char buf[8] = "abc";
+  test::send_all(static_cast<native_socket>(s.value), buf, 3);
+  close_socket(static_cast<native_socket>(s.value));
+  // Data first; FD_CLOSE only once it has been read.
+  expect_events(c, ev_, kRead);
+  EXPECT_EQ(receive(c, buf, sizeof buf, 0).value, 3);
+  expect_events(c, ev_, kClose, &ne);
+  EXPECT_EQ(ne.errors[static_cast<int>(NetEvent::close)], 0);
+  close_socket(c);
+}
+
+TEST_F(SelectTest, ConnectRefusedReportsTheError) {
+  socklen len;
+  sockaddr_storage a = test::local_address(listener_, &len);
+  close_socket(listener_);
+  listener_ = kInvalidSocket;
+  native_socket c = static_cast<native_socket>(open_socket(AF_INET, SOCK_STREAM, 0).value);
+  ASSERT_EQ(select_events(c, NotifyTarget::event(ev_), kConnect | kWrite), 0);
+  connect_socket(c, reinterpret_cast<sockaddr*>(&a), len);
+  NetworkEvents ne;
+  expect_events(c, ev_, kConnect, &ne);
+  EXPECT_EQ(ne.errors[static_cast<int>(NetEvent::connect)], ECONNREFUSED);
+  close_socket(c);
+}
+
+TEST_F(SelectTest, ResetGivesCloseWithConnReset) {
+  test::TcpPair p = test::connect_pair(listener_);
+  ASSERT_EQ(select_events(p.server, NotifyTarget::event(ev_), kRead | kClose), 0);
+  test::close_with_reset(p.client);
+  NetworkEvents ne;
+  expect_events(p.server, ev_, kClose, &ne);
+  EXPECT_EQ(ne.errors[static_cast<int>(NetEvent::close)], ECONNRESET);
+  char buf[4];
+  IoResult r = receive(p.server, buf, sizeof buf, 0);
+  EXPECT_EQ(r.error, ECONNRESET);
+  close_socket(p.server);
+}
+
+TEST_F(SelectTest, UrgentDataGivesOob) {
+  test::TcpPair p = test::connect_pair(listener_);
+  ASSERT_EQ(select_events(p.server, NotifyTarget::event(ev_), kRead | kOob), 0);
+  char c = '!';
+  test::send_all(p.client, &c, 1, MSG_OOB);
+  expect_events(p.server, ev_, kOob);
+  char got = 0;
+  EXPECT_EQ(receive(p.server, &got, 1, MSG_OOB).value, 1);
+  EXPECT_EQ(got, '!');
+  expect_no_events(p.server, ev_);
+  close_socket(p.client);
+  close_socket(p.server);
+}
+
+TEST_F(SelectTest, WriteComesBackAfterWouldBlock) {
+  test::TcpPair p = test::connect_pair(listener_);
+  ASSERT_EQ(select_events(p.client, NotifyTarget::event(ev_), kWrite), 0);
+  expect_events(p.client, ev_, kWrite);
+  std::vector<char> chunk(65536, 'x');
+  long sent = 0;
+  for (int i = 0; i < 100000; ++i) {
+    IoResult r = send_bytes(p.client, chunk.data(), chunk.size(), 0);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error, EWOULDBLOCK);
+      break;
+    }
+    sent += r.value;
+    // R7: no FD_WRITE while sends succeed.
+  }
+  expect_no_events(p.client, ev_, 20ms);
+  // Drain the peer: space comes back and FD_WRITE with it.
+  long got = 0;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (got < sent && std::chrono::steady_clock::now() < deadline) {
+    IoResult r = receive(p.server, chunk.data(), chunk.size(), 0);
+    if (r.ok()) got += r.value;
+  }
+  EXPECT_EQ(got, sent);
+  expect_events(p.client, ev_, kWrite);
+  close_socket(p.client);
+  close_socket(p.server);
+}
+
+TEST_F(SelectTest, UdpReadPerDatagramAndWriteAfterBind) {
+  native_socket u = test::make_udp();
+  native_socket tx = test::make_udp();
+  ASSERT_EQ(select_events(u, NotifyTarget::event(ev_), kRead | kWrite | kClose | kConnect), 0);
+  expect_events(u, ev_, kWrite);
+  socklen len;
+  sockaddr_storage a = test::local_address(u, &len);
+  char d = 'd';
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(send_to(tx, &d, 1, 0, reinterpret_cast<sockaddr*>(&a), len).ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    expect_events(u, ev_, kRead);
+    EXPECT_EQ(receive_from(u, &d, 1, 0, nullptr, nullptr).value, 1);
+  }
+  expect_no_events(u, ev_);
+  close_socket(u);
+  close_socket(tx);
+}
+
+TEST_F(SelectTest, ClosedSocketGetsNoMoreEvents) {
+  test::TcpPair p = test::connect_pair(listener_);
+  ASSERT_EQ(select_events(p.server, NotifyTarget::event(ev_), kRead | kClose), 0);
+  close_socket(p.server);
+  char c = 'z';
+  test::send_all(p.client, &c, 1);
+  close_socket(p.client);
+  EventHandle list[1] = {ev_};
+  EXPECT_EQ(wait_for_events(list, false, Timeout::millis(100)).kind, WaitOutcome::Kind::timeout);
+}
+
+TEST_F(SelectTest, ForeignSocketCanBeSelected) {
+  int raw = ::socket(AF_INET, SOCK_STREAM, 0);
+  socklen len;
+  sockaddr_storage a = test::local_address(listener_, &len);
+  ASSERT_EQ(::connect(raw, reinterpret_cast<sockaddr*>(&a), len), 0);
+  IoResult s = accept_socket(listener_, nullptr, nullptr);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(select_events(raw, NotifyTarget::event(ev_), kRead | kWrite | kConnect), 0);
+  // Established already: FD_CONNECT at select (S8) and FD_WRITE.
+  expect_events(raw, ev_, kConnect | kWrite);
+  char c = 'q';
+  test::send_all(static_cast<native_socket>(s.value), &c, 1);
+  expect_events(raw, ev_, kRead);
+  ::close(raw);
+  close_socket(static_cast<native_socket>(s.value));
+}
+
+TEST_F(SelectTest, NotASocketIsRefused) {
+  EXPECT_EQ(select_events(0x7ffffff0, NotifyTarget::event(ev_), kRead), EBADF);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  EXPECT_EQ(select_events(fds[0], NotifyTarget::event(ev_), kRead), ENOTSOCK);
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+}  // namespace
+}  // namespace wsx
