@@ -32,28 +32,31 @@ class SleeperList {
   bool maybe_empty() const { return count_.load(std::memory_order_seq_cst) == 0; }
 
  private:
+  // Ordered so the list packs into 24 bytes (EventSlot must stay one line).
+  std::atomic<std::uint32_t> count_{0};
   SpinLock lock_;
   Subscription* head_ = nullptr;
   Subscription* tail_ = nullptr;
-  std::atomic<std::uint32_t> count_{0};
 };
 
 struct alignas(64) EventSlot {
   std::atomic<std::uint32_t> handle_gen{0};
   std::atomic<std::uint32_t> signalled{0};
   std::uint32_t index = 0;
-  SleeperList sleepers;
   // Membership in at most one wait set (wait_set.cpp owns these fields).
-  std::atomic<std::uint64_t> wait_set{0};  // handle of the wait set, 0 when none
   std::atomic<std::uint32_t> queued{0};    // 1 while on that set's ready stack
+  std::atomic<std::uint64_t> wait_set{0};  // handle of the wait set, 0 when none
   std::atomic<std::uintptr_t> key{0};      // the caller's key for this member
   EventSlot* ready_next = nullptr;         // owned by whoever holds the node
+  SleeperList sleepers;
 
   std::uint64_t handle() const {
     return (std::uint64_t{handle_gen.load(std::memory_order_acquire)} << 32) |
            (std::uint64_t{index} + 1);
   }
 };
+
+static_assert(sizeof(EventSlot) == 64, "an event must fit one cache line");
 
 using EventTable = HandleTable<EventSlot>;
 EventTable& event_table();
