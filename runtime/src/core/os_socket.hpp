@@ -39,6 +39,8 @@ long bytes_available(native_socket s);
 bool datagram_pending(native_socket s);
 // Whether urgent data is waiting to be read with MSG_OOB.
 bool oob_pending(native_socket s);
+// Whether the next byte of the stream is the urgent byte's position.
+bool at_urgent_mark(native_socket s);
 // Reads and clears the pending socket error (SO_ERROR).
 native_error take_socket_error(native_socket s);
 // Whether the peer has closed its side (the connection is in CLOSE_WAIT,

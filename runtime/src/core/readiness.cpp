@@ -172,7 +172,10 @@ void evaluate_now(native_socket s, SocketState& st, std::uint32_t epoch, bool at
   // connected by this side.
   if (at_select && !(fl & sf::kFailed)) signal_event(s, st, epoch, NetEvent::connect, 0);
   st.set_flags(sf::kWriteArmed);
-  on_stream(s, st, epoch, readiness_of(os::poll_now(s)));
+  Readiness r = readiness_of(os::poll_now(s));
+  // An urgent byte kept aside by a receive (socket_io.cpp) still waits.
+  r.priority = r.priority || (fl & sf::kOobStashed);
+  on_stream(s, st, epoch, r);
 }
 
 }  // namespace wsx::detail

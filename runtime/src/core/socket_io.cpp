@@ -45,6 +45,10 @@ void before_receive(const Tracked& t) {
   if (t.selected) record_reenable(*t.st, kReceiveEvents);
 }
 
+bool urgent_byte_waiting(native_socket s, const SocketState& st) {
+  return st.has(sf::kOobStashed) || os::oob_pending(s);
+}
+
 // R5, R8, R9 after a receive call returned n.
 void after_receive(native_socket s, const Tracked& t, long n, native_error err,
                    std::size_t requested, int flags) {
@@ -60,12 +64,13 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
     report_close(s, st, t.epoch, 0);
   } else {
     bool more;
-    if (flags & MSG_PEEK) {
+    if (flags & MSG_OOB) {
+      more = os::bytes_available(s) > 0;  // the urgent byte says nothing of normal data
+    } else if (flags & MSG_PEEK) {
       more = stream ? n > 0 : true;  // a peek leaves the data where it was
     } else if (!stream) {
       more = os::datagram_pending(s);  // one datagram per call (R11)
-    } else if (static_cast<std::size_t>(n) == requested || (fl & sf::kOobHint) ||
-               (flags & MSG_OOB)) {
+    } else if (static_cast<std::size_t>(n) == requested || (fl & sf::kOobHint)) {
       // A full buffer or the urgent mark may have stopped the copy early.
       more = os::bytes_available(s) > 0;
     } else {
@@ -78,7 +83,7 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
     }
   }
   if (stream && (fl & sf::kOobHint)) {
-    if (os::oob_pending(s)) {
+    if (urgent_byte_waiting(s, st)) {
       if (!(fl & sf::kOobInline)) signal_event(s, st, t.epoch, NetEvent::oob);
     } else {
       st.clear_flags(sf::kOobHint);
@@ -117,6 +122,59 @@ std::size_t total_length(const IoBuffer* bufs, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i)
     n += bufs[i].len;
   return n;
+}
+
+// R8 on Linux: a normal receive that passes the urgent mark makes the kernel
+// drop the urgent byte, where Winsock keeps it for a later MSG_OOB receive.
+// So at the mark the byte is taken out first and kept in the socket state.
+void keep_urgent_byte(native_socket s, SocketState& st, int flags) {
+  if (flags & (MSG_OOB | MSG_PEEK)) return;
+  std::uint32_t fl = st.flags.load(std::memory_order_acquire);
+  if (!(fl & sf::kStream) || !(fl & sf::kOobHint) || (fl & (sf::kOobInline | sf::kOobStashed))) {
+    return;
+  }
+  if (!os::at_urgent_mark(s)) return;
+  char c;
+  native_error err = 0;
+  if (os::recv(s, &c, 1, MSG_OOB, &err) == 1) {
+    st.oob_stash.store(static_cast<std::uint8_t>(c), std::memory_order_relaxed);
+    st.set_flags(sf::kOobStashed);
+  }
+}
+
+// A MSG_OOB receive served from the kept urgent byte.
+bool receive_kept_urgent_byte(SocketState* st, const IoBuffer* bufs, std::size_t count, int flags,
+                              IoResult* out) {
+  if (!st || !(flags & MSG_OOB) || !st->has(sf::kOobStashed)) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (bufs[i].len == 0) continue;
+    *static_cast<std::uint8_t*>(bufs[i].data) = st->oob_stash.load(std::memory_order_relaxed);
+    if (!(flags & MSG_PEEK)) st->clear_flags(sf::kOobStashed);
+    *out = IoResult{1, 0};
+    return true;
+  }
+  *out = IoResult{0, 0};
+  return true;
+}
+
+// Every receive form: re-enable, keep the urgent byte, call, then the
+// level-triggered re-check (R3, R4, R5, R8).
+template <class Call>
+IoResult receive_with(native_socket s, const IoBuffer* bufs, std::size_t count, int flags,
+                      Call call) {
+  Tracked t = track(s);
+  before_receive(t);
+  IoResult kept;
+  if (receive_kept_urgent_byte(t.st, bufs, count, flags, &kept)) {
+    after_receive(s, t, static_cast<long>(kept.value), 0, 1, flags);
+    return kept;
+  }
+  if (t.st) keep_urgent_byte(s, *t.st, flags);
+  native_error err = 0;
+  long n = call(&err);
+  std::size_t requested = total_length(bufs, count);
+  after_receive(s, t, n, err, requested, flags);
+  return receive_result(t, n, err, requested);
 }
 
 }  // namespace
@@ -204,36 +262,27 @@ IoResult shutdown_socket(native_socket s, int how) {
 }
 
 IoResult receive(native_socket s, void* buf, std::size_t len, int flags) {
-  Tracked t = track(s);
-  before_receive(t);
-  native_error err = 0;
-  long n = os::recv(s, buf, len, flags, &err);
-  after_receive(s, t, n, err, len, flags);
-  return receive_result(t, n, err, len);
+  IoBuffer b{buf, len};
+  return receive_with(s, &b, 1, flags,
+                      [&](native_error* err) { return os::recv(s, buf, len, flags, err); });
 }
 
 IoResult receive_from(native_socket s, void* buf, std::size_t len, int flags, sockaddr* from,
                       socklen* fromlen) {
-  Tracked t = track(s);
-  before_receive(t);
-  native_error err = 0;
-  long n = os::recvfrom(s, buf, len, flags, from, fromlen, &err);
-  after_receive(s, t, n, err, len, flags);
-  return receive_result(t, n, err, len);
+  IoBuffer b{buf, len};
+  return receive_with(s, &b, 1, flags, [&](native_error* err) {
+    return os::recvfrom(s, buf, len, flags, from, fromlen, err);
+  });
 }
 
 IoResult receive_vector(native_socket s, const IoBuffer* bufs, std::size_t count, int* flags,
                         sockaddr* from, socklen* fromlen) {
-  Tracked t = track(s);
-  before_receive(t);
-  int in_flags = *flags;
-  native_error err = 0;
   static_assert(sizeof(IoBuffer) == sizeof(os::Buffer));
-  long n = os::recv_vector(s, reinterpret_cast<const os::Buffer*>(bufs), count, flags, from,
-                           fromlen, &err);
-  std::size_t requested = total_length(bufs, count);
-  after_receive(s, t, n, err, requested, in_flags);
-  return receive_result(t, n, err, requested);
+  const int in_flags = *flags;
+  return receive_with(s, bufs, count, in_flags, [&](native_error* err) {
+    return os::recv_vector(s, reinterpret_cast<const os::Buffer*>(bufs), count, flags, from,
+                           fromlen, err);
+  });
 }
 
 IoResult send_bytes(native_socket s, const void* buf, std::size_t len, int flags) {
@@ -291,7 +340,9 @@ IoResult at_oob_mark(native_socket s) {
   int type = 0;
   socklen l = sizeof type;
   if (os::get_option(s, SOL_SOCKET, SO_TYPE, &type, &l, &err) < 0) return fail(err);
-  return IoResult{os::poll_now(s).pri ? 0 : 1, 0};
+  SocketState* st = known_socket(s);
+  bool waiting = os::poll_now(s).pri || (st && st->has(sf::kOobStashed));
+  return IoResult{waiting ? 0 : 1, 0};
 }
 
 IoResult get_option(native_socket s, int level, int name, void* value, socklen* len) {

@@ -36,6 +36,7 @@ inline constexpr std::uint32_t kFailed = 1u << 13;       // connect failed, or r
 inline constexpr std::uint32_t kNonBlocking = 1u << 14;  // the descriptor is in non-blocking mode
 inline constexpr std::uint32_t kDeferred = 1u << 15;     // holds a connection deferred by CF_DEFER
 inline constexpr std::uint32_t kOwned = 1u << 16;        // created by wsx (closed by the last stop)
+inline constexpr std::uint32_t kOobStashed = 1u << 17;   // oob_stash holds the urgent byte
 }  // namespace sf
 
 // The event record word (SocketState::word):
@@ -83,6 +84,9 @@ struct alignas(64) SocketState {
   std::atomic<std::uint32_t> message{0};       // wMsg
   std::atomic<std::uint16_t> sticky_error{0};  // a reset the backend consumed, for the next call
   std::atomic<std::uint16_t> errors[kNetEventCount] = {};  // native error per event
+  // The urgent byte, taken out of the stream before a normal receive would
+  // pass the mark (Linux drops it then; Winsock keeps it for MSG_OOB).
+  std::atomic<std::uint8_t> oob_stash{0};
 
   RecordWord load_word(std::memory_order mo = std::memory_order_acquire) const {
     return RecordWord{word.load(mo)};

@@ -88,6 +88,11 @@ bool oob_pending(native_socket s) {
   return ::recv(s, &c, 1, MSG_OOB | MSG_PEEK | MSG_DONTWAIT) == 1;
 }
 
+bool at_urgent_mark(native_socket s) {
+  int at = 0;
+  return ::ioctl(s, SIOCATMARK, &at) == 0 && at != 0;
+}
+
 native_error take_socket_error(native_socket s) {
   int e = 0;
   socklen_t l = sizeof e;
