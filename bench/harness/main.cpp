@@ -18,6 +18,7 @@
 
 #include "common/fd_limit.hpp"
 #include "common/flags.hpp"
+#include "harness/cpu_pinning.hpp"
 #include "harness/micro.hpp"
 #include "harness/options.hpp"
 #include "harness/progress.hpp"
@@ -71,6 +72,8 @@ void add_flags(wsx::flags::Parser& p, Options& o) {
   p.add("burst", &o.burst, "burst: messages each connection sends per wave");
   p.add("churn-rate", &o.churn_rate, "churn: connections per second (0: as fast as possible)");
   p.add("churn-concurrency", &o.churn_concurrency, "churn: connections open at once, at most");
+  p.add("pin", &o.pin,
+        "same: server and load generator on one CPU; split: a CPU each; none: scheduler");
   p.add("threads", &o.threads, "load generator threads");
   p.add("stall", &o.stall_s, "seconds without a reply that make a connection stalled");
   p.add("start-timeout", &o.start_timeout_s, "seconds a server may take to start listening");
@@ -134,6 +137,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "wsx-bench: unknown command '%s'\n", rest[0].c_str());
     p.usage(2);
   }
+  Pinning pinning;
+  if (!parse_pinning(o.pin, &pinning)) {
+    std::fprintf(stderr, "wsx-bench: --pin must be same, split or none\n");
+    p.usage(2);
+  }
   if (o.build_dir.empty()) o.build_dir = own_dir().parent_path().string();
   // Before anything opens sockets; the servers started later inherit it.
   raise_fd_limit();
@@ -174,6 +182,10 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  std::string placement;
+  CpuPlan cpus(pinning, &placement);
+  cpus.pin_self();
+
   std::string command;
   for (int i = 0; i < argc; ++i)
     command += (i ? " " : "") + std::string(argv[i]);
@@ -181,6 +193,7 @@ int main(int argc, char** argv) {
   in.command = command;
   in.started_at = local_time_iso();
   in.machine = describe_machine();
+  in.placement = placement;
   in.options = &o;
   in.points = &points;
   in.servers = &servers;
@@ -190,18 +203,22 @@ int main(int argc, char** argv) {
               o.smoke   ? " (smoke)"
               : o.quick ? " (quick)"
                         : "");
+  std::printf("  %s\n", placement.c_str());
   for (const auto& n : not_run)
     std::printf("  not run: %s\n", n.c_str());
   std::fflush(stdout);
 
-  RunPlan plan{points, servers, o.repeats, (fs::path(o.out_dir) / "logs").string(),
-               o.start_timeout_s};
+  RunPlan plan{
+      points, servers, o.repeats, (fs::path(o.out_dir) / "logs").string(), o.start_timeout_s,
+      &cpus};
   Progress progress(stdout);
   auto t0 = std::chrono::steady_clock::now();
   std::vector<Sample> samples =
       run_plan(plan, [&](const Sample& s, bool done, int index, int total) {
+        char name[24];
+        std::snprintf(name, sizeof name, "%-16s", servers[s.server].spec.name.c_str());
         std::string what = "rep " + std::to_string(s.repeat + 1) + "/" + std::to_string(o.repeats) +
-                           "  " + points[s.point].label + "  " + servers[s.server].spec.name;
+                           "  " + name + points[s.point].label;
         if (!done) {
           progress.starting(index, total, what);
           return;

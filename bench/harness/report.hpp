@@ -23,6 +23,7 @@ struct ReportInput {
   std::string started_at;  // local time, ISO 8601
   double elapsed_s = 0;
   Machine machine;
+  std::string placement;  // how server and load generator were pinned
   const Options* options = nullptr;
   const std::vector<Point>* points = nullptr;
   const std::vector<Server>* servers = nullptr;  // the ones that ran

@@ -77,8 +77,8 @@ std::string sample_json(const Sample& s, const ReportInput& in) {
          ",\"p999_us\":" + num(r.p999_us) + ",\"server_cpu_s\":" + num(s.server_cpu_s) +
          ",\"server_cpu_us_per_message\":" + num(s.cpu_us_per_message()) +
          ",\"errors\":" + std::to_string(r.errors) + ",\"stalled\":" + std::to_string(r.stalled) +
-         ",\"idle_lost\":" + std::to_string(r.idle_lost) + ",\"failure\":" + q(s.failure) +
-         ",\"error_samples\":" + errs + "}";
+         ",\"idle_lost\":" + std::to_string(r.idle_lost) + ",\"wall_s\":" + num(s.wall_s) +
+         ",\"failure\":" + q(s.failure) + ",\"error_samples\":" + errs + "}";
 }
 
 std::string row_json(const Row& r, const ReportInput& in) {
@@ -106,6 +106,7 @@ bool write_json(const std::string& path, const ReportInput& in) {
                q(in.command).c_str(), q(in.started_at).c_str(), num(in.elapsed_s).c_str());
   std::fprintf(f.get(), "\"machine\":{\"cpus\":%d,\"cpu_model\":%s,\"kernel\":%s,\"os\":%s},\n",
                m.cpus, q(m.cpu_model).c_str(), q(m.kernel).c_str(), q(m.os).c_str());
+  std::fprintf(f.get(), "\"placement\":%s,\n", q(in.placement).c_str());
   std::fprintf(f.get(), "\"repeats\":%d,\n\"baseline\":%s,\n\"servers\":[", in.options->repeats,
                q(kBaseline).c_str());
   for (std::size_t i = 0; i < in.servers->size(); ++i) {

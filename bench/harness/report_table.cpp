@@ -68,6 +68,7 @@ void print_table(std::FILE* f, const ReportInput& in) {
   std::fprintf(f, "\nmachine: %d CPUs, %s, Linux %s%s%s\n", in.machine.cpus,
                in.machine.cpu_model.c_str(), in.machine.kernel.c_str(),
                in.machine.os.empty() ? "" : ", ", in.machine.os.c_str());
+  std::fprintf(f, "placement: %s\n", in.placement.c_str());
   std::fprintf(f, "command: %s\n", in.command.c_str());
 }
 

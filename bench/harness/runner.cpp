@@ -8,6 +8,7 @@ namespace {
 constexpr double kStopTimeoutS = 3;
 
 Sample run_one(const RunPlan& plan, std::size_t pi, std::size_t si, int rep) {
+  auto t0 = std::chrono::steady_clock::now();
   Sample s;
   s.point = pi;
   s.server = si;
@@ -20,6 +21,7 @@ Sample run_one(const RunPlan& plan, std::size_t pi, std::size_t si, int rep) {
     s.failure = why;
     return s;
   }
+  if (plan.cpus) plan.cpus->pin_server(proc.pid());
   load::Config cfg = plan.points[pi].load;
   cfg.port = proc.port();
   double cpu_open = -1;
@@ -37,6 +39,7 @@ Sample run_one(const RunPlan& plan, std::size_t pi, std::size_t si, int rep) {
   } else if (std::string stop = proc.stop(kStopTimeoutS); !stop.empty()) {
     s.failure = stop;
   }
+  s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;
 }
 

@@ -4,10 +4,12 @@
 // rather than one.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "harness/cpu_pinning.hpp"
 #include "harness/server_table.hpp"
 #include "harness/suite.hpp"
 #include "load/loadgen.hpp"
@@ -21,6 +23,7 @@ struct Sample {
   load::Result result;
   double server_cpu_s = -1;  // utime + stime over the measured window; < 0: unknown
   std::string failure;       // server would not start, crashed or would not stop
+  double wall_s = 0;         // the whole run: start, connect, warm up, measure, stop
   bool ok() const {
     return failure.empty() && result.errors == 0 && result.stalled == 0 && result.idle_lost == 0 &&
            result.messages > 0;
@@ -38,6 +41,7 @@ struct RunPlan {
   int repeats = 1;
   std::string log_dir;
   double start_timeout_s = 10;
+  const CpuPlan* cpus = nullptr;  // where servers run (the harness pins itself)
 };
 
 // Called before (done == false) and after (done == true) each run.

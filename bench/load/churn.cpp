@@ -195,7 +195,7 @@ class ChurnWorker {
     for (auto& s : slots_) {
       if (s.fd >= 0 && t - s.started_ns > limit) {
         ++totals_.stalled;
-        error(s, "stalled: no echo for " + std::to_string(cfg_.stall_s) + " s");
+        error(s, "stalled: no echo for " + wire::seconds(cfg_.stall_s) + " s");
       }
     }
   }

@@ -278,7 +278,7 @@ class Worker {
       if (c.fd < 0 || !c.active || c.next_recv == c.next_send) continue;
       if (t - c.last_progress > limit) {
         ++totals_.stalled;
-        error(c, "stalled: no reply for " + std::to_string(cfg_.stall_s) + " s");
+        error(c, "stalled: no reply for " + wire::seconds(cfg_.stall_s) + " s");
       }
     }
   }
