@@ -7,6 +7,7 @@
 //   wsx-bench [flags]         the default suite (--quick, --smoke: shorter)
 //   wsx-bench list [flags]    the servers (built or not) and the points
 //   wsx-bench micro [args]    the Google Benchmark micro-suite
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -78,7 +79,7 @@ void add_flags(wsx::flags::Parser& p, Options& o) {
   p.add("stall", &o.stall_s, "seconds without a reply that make a connection stalled");
   p.add("start-timeout", &o.start_timeout_s, "seconds a server may take to start listening");
   p.add("out", &o.out_dir, "output directory for JSON, CSV, logs and plots");
-  p.add("build-dir", &o.build_dir, "build directory holding the servers (default: wsx-bench's)");
+  p.add("build-dir", &o.build_dir, "build directory holding the servers (empty: wsx-bench's own)");
   p.add("plots", &o.plots, "make PNG plots with gnuplot (--plots=false: don't)");
 }
 
@@ -141,6 +142,11 @@ int main(int argc, char** argv) {
   if (!parse_pinning(o.pin, &pinning)) {
     std::fprintf(stderr, "wsx-bench: --pin must be same, split or none\n");
     p.usage(2);
+  }
+  o.repeats = std::max(o.repeats, 1);
+  if (o.duration_s <= 0 || o.warmup_s < 0) {
+    std::fprintf(stderr, "wsx-bench: --duration must be > 0 and --warmup >= 0\n");
+    return 2;
   }
   if (o.build_dir.empty()) o.build_dir = own_dir().parent_path().string();
   // Before anything opens sockets; the servers started later inherit it.
