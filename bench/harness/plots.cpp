@@ -74,8 +74,9 @@ std::string make_plots(const std::string& out_dir, const ReportInput& in) {
                "set logscale x\nset xlabel 'connections'\nset grid\n"
                "set key outside right top\nset yrange [0:*]\n");
   for (const auto& plot : kPlots) {
-    std::fprintf(g, "set output '%s'\nset title \"%s\\n%s, %d CPUs\"\nset ylabel '%s'\n", plot.file,
-                 plot.title, sweep.c_str(), in.machine.cpus, plot.ylabel);
+    std::fprintf(g, "set output '%s'\nset title \"%s\\n%s; %d CPUs, --pin=%s\"\nset ylabel '%s'\n",
+                 plot.file, plot.title, sweep.c_str(), in.machine.cpus, in.options->pin.c_str(),
+                 plot.ylabel);
     std::fprintf(g, plot.log_y ? "set logscale y\nset yrange [*:*]\n"
                                : "unset logscale y\nset yrange [0:*]\n");
     std::fprintf(g, "plot ");
