@@ -54,7 +54,7 @@ std::string local_time_iso() {
 }
 
 void add_flags(wsx::flags::Parser& p, Options& o) {
-  p.add("quick", &o.quick, "one short pass (about 40 s for seven servers)");
+  p.add("quick", &o.quick, "one short pass without the bulk point (under 40 s for seven servers)");
   p.add("smoke", &o.smoke, "tiny suite that checks every server works (CTest); no plots");
   p.add("servers", &o.servers, "comma-separated servers to run (empty: every built one)");
   p.add("scenarios", &o.scenarios, "comma-separated: pingpong,bulk,idle,burst,churn");
