@@ -6,8 +6,12 @@ install(TARGETS wsx_runtime wsx_compat EXPORT wsxTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY runtime/include/wsx compat/include/wsx
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# compat/include appears with the Winsock facade; until then only the
+# runtime's headers exist, and installing a missing directory fails.
+install(DIRECTORY runtime/include/wsx DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(EXISTS ${PROJECT_SOURCE_DIR}/compat/include/wsx)
+  install(DIRECTORY compat/include/wsx DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 
 set(WSX_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/wsx)
 install(EXPORT wsxTargets NAMESPACE wsx:: DESTINATION ${WSX_CMAKE_DIR})

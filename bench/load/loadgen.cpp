@@ -1,15 +1,11 @@
 #include "load/loadgen.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
-#include <mutex>
+#include <memory>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,55 +13,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "load/shared.hpp"
+#include "load/wire.hpp"
+
 namespace wsx::load {
 namespace {
 
-constexpr std::uint32_t kMagic = 0x31585357;  // "WSX1"
+using wire::now_ns;
+
 constexpr int kMaxConnectsInFlight = 256;
-
-// Every message starts with this header; the payload after it is a pattern
-// derived from (connection, sequence), so a byte echoed into the wrong place
-// is caught, not only a lost one.
-struct Header {
-  std::uint32_t magic;
-  std::uint32_t conn;
-  std::uint32_t len;
-  std::uint32_t checksum;
-  std::uint64_t seq;
-  std::uint64_t sent_ns;
-};
-static_assert(sizeof(Header) == 32);
-
-std::uint64_t now_ns() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
-
-inline std::uint8_t pattern(std::uint32_t conn, std::uint64_t seq, std::size_t i) {
-  return static_cast<std::uint8_t>(i * 7 + seq * 13 + conn * 31);
-}
-
-std::uint32_t fnv1a(const std::uint8_t* p, std::size_t n) {
-  std::uint32_t h = 2166136261u;
-  for (std::size_t i = 0; i < n; ++i)
-    h = (h ^ p[i]) * 16777619u;
-  return h;
-}
-
-enum class Phase { connecting, warmup, measure, stop };
-
-struct Shared {
-  const Config* cfg = nullptr;
-  sockaddr_storage addr{};
-  socklen_t addr_len = 0;
-  std::atomic<Phase> phase{Phase::connecting};
-  std::atomic<int> threads_connected{0};
-  std::atomic<std::uint64_t> window_start{0}, window_end{0};
-  std::mutex mu;  // guards the merged result
-  Result result;
-  std::vector<std::uint64_t> latencies;
-};
 
 struct Conn {
   int fd = -1;
@@ -73,7 +29,6 @@ struct Conn {
   bool active = false;
   bool connecting = false;
   bool connected = false;
-  bool failed = false;
   std::vector<std::uint8_t> out;
   std::size_t out_off = 0;
   std::vector<std::uint8_t> in;
@@ -82,6 +37,8 @@ struct Conn {
   std::uint64_t last_progress = 0;
 };
 
+// One client thread of the pingpong and burst patterns: opens its share of
+// the connections, then keeps its active ones busy until the phase is stop.
 class Worker {
  public:
   Worker(Shared& sh, std::uint32_t first_id, int count, int active_count)
@@ -90,40 +47,50 @@ class Worker {
       conns_[static_cast<std::size_t>(i)].id = first_id + static_cast<std::uint32_t>(i);
       conns_[static_cast<std::size_t>(i)].active = i < active_count;
     }
-    latencies_.reserve(1 << 20);
+    totals_.latencies_ns.reserve(1 << 20);
   }
 
   void run() {
     epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
-    if (!connect_all()) {
-      sh_.threads_connected.fetch_add(1);
+    bool connected = connect_all();
+    sh_.threads_connected.fetch_add(1);
+    if (!connected) {
       finish();
       return;
     }
-    sh_.threads_connected.fetch_add(1);
     while (sh_.phase.load() == Phase::connecting)
       poll(1);
-    for (auto& c : conns_) {
-      if (c.active && c.connected) {
+    if (cfg_.mode == Mode::burst) {
+      start_wave();
+    } else {
+      for (auto& c : conns_) {
+        if (!c.active || c.fd < 0) continue;
         c.last_progress = now_ns();
         for (int k = 0; k < cfg_.inflight; ++k)
           queue_message(c);
         flush(c);
       }
     }
-    while (sh_.phase.load() != Phase::stop)
+    while (sh_.phase.load() != Phase::stop) {
       poll(10);
+      // Started here, not from inside a reply's handling, so a wave never
+      // begins while the previous one is still being walked.
+      if (cfg_.mode == Mode::burst && wave_outstanding_ == 0) start_wave();
+    }
     finish();
   }
 
  private:
   void error(Conn& c, const std::string& what) {
-    ++errors_;
-    if (samples_.size() < 5) samples_.push_back("conn " + std::to_string(c.id) + ": " + what);
-    c.failed = true;
+    ++totals_.errors;
+    if (totals_.samples.size() < 5)
+      totals_.samples.push_back("conn " + std::to_string(c.id) + ": " + what);
+    // A dead connection's replies will never come: stop waiting for them.
+    if (cfg_.mode == Mode::burst && c.active) wave_outstanding_ -= c.next_send - c.next_recv;
+    c.next_recv = c.next_send;
     if (c.fd >= 0) {
       ::epoll_ctl(epfd_, EPOLL_CTL_DEL, c.fd, nullptr);
-      ::close(c.fd);
+      close_abortive(c.fd);
       c.fd = -1;
     }
   }
@@ -203,18 +170,27 @@ class Worker {
     std::size_t size = static_cast<std::size_t>(cfg_.message_size);
     std::size_t at = c.out.size();
     c.out.resize(at + size);
-    std::uint8_t* p = c.out.data() + at;
-    std::uint8_t* payload = p + sizeof(Header);
-    for (std::size_t i = 0; i < size - sizeof(Header); ++i)
-      payload[i] = pattern(c.id, c.next_send, i);
-    Header h{kMagic,
-             c.id,
-             static_cast<std::uint32_t>(size),
-             fnv1a(payload, size - sizeof(Header)),
-             c.next_send,
-             now_ns()};
-    std::memcpy(p, &h, sizeof h);
+    wire::write_message(c.out.data() + at, size, c.id, c.next_send, now_ns());
     ++c.next_send;
+  }
+
+  // Burst: every active connection sends its messages back to back, so the
+  // server finds them all readable at once.
+  void start_wave() {
+    if (sh_.phase.load() == Phase::stop) return;
+    std::uint64_t t = now_ns();
+    for (auto& c : conns_) {
+      if (!c.active || c.fd < 0) continue;
+      c.last_progress = t;
+      for (int k = 0; k < cfg_.burst; ++k)
+        queue_message(c);
+      wave_outstanding_ += static_cast<std::uint64_t>(cfg_.burst);
+    }
+    for (auto& c : conns_) {
+      if (c.active && c.fd >= 0) flush(c);
+    }
+    // No live active connection left: nothing would ever end the wave.
+    if (wave_outstanding_ == 0) wave_outstanding_ = ~std::uint64_t{0};
   }
 
   void flush(Conn& c) {
@@ -255,44 +231,33 @@ class Worker {
     }
   }
 
-  // Verifies every complete reply; queues the next message for each.
+  // Verifies every complete reply; in pingpong, queues the next message for each.
   bool consume(Conn& c) {
     const std::size_t size = static_cast<std::size_t>(cfg_.message_size);
     std::size_t off = 0;
     bool sent_more = false;
     while (c.in.size() - off >= size) {
-      const std::uint8_t* p = c.in.data() + off;
-      Header h;
-      std::memcpy(&h, p, sizeof h);
-      const std::uint8_t* payload = p + sizeof(Header);
-      std::size_t plen = size - sizeof(Header);
-      if (h.magic != kMagic || h.conn != c.id || h.len != size) {
-        error(c, "corrupt header");
+      if (c.next_recv == c.next_send) {
+        error(c, "bytes arrived that were never sent");
         return false;
       }
-      if (h.seq != c.next_recv) {
-        error(c, "sequence " + std::to_string(h.seq) + ", expected " + std::to_string(c.next_recv));
+      std::uint64_t sent_ns = 0;
+      std::string bad = wire::check_message(c.in.data() + off, size, c.id, c.next_recv, &sent_ns);
+      if (!bad.empty()) {
+        error(c, bad);
         return false;
-      }
-      if (fnv1a(payload, plen) != h.checksum) {
-        error(c, "checksum mismatch");
-        return false;
-      }
-      for (std::size_t i = 0; i < plen; ++i) {
-        if (payload[i] != pattern(c.id, h.seq, i)) {
-          error(c, "payload byte " + std::to_string(i) + " differs");
-          return false;
-        }
       }
       std::uint64_t t = now_ns();
       c.last_progress = t;
       ++c.next_recv;
       Phase ph = sh_.phase.load(std::memory_order_relaxed);
       if (ph == Phase::measure) {
-        ++messages_;
-        latencies_.push_back(t - h.sent_ns);
+        ++totals_.messages;
+        totals_.latencies_ns.push_back(t - sent_ns);
       }
-      if (ph != Phase::stop) {
+      if (cfg_.mode == Mode::burst) {
+        --wave_outstanding_;
+      } else if (ph != Phase::stop) {
         queue_message(c);
         sent_more = true;
       }
@@ -312,34 +277,25 @@ class Worker {
     for (auto& c : conns_) {
       if (c.fd < 0 || !c.active || c.next_recv == c.next_send) continue;
       if (t - c.last_progress > limit) {
-        ++stalled_;
-        error(c, "stalled: no reply for " + std::to_string(cfg_.stall_s) + " s");
+        ++totals_.stalled;
+        error(c, "stalled: no reply for " + wire::seconds(cfg_.stall_s) + " s");
       }
     }
   }
 
   void finish() {
-    std::uint64_t idle_lost = 0;
     for (auto& c : conns_) {
       if (c.fd < 0) continue;
       if (!c.active && c.connected) {
         char b;
         ssize_t r = ::recv(c.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) ++idle_lost;
+        if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) ++totals_.idle_lost;
       }
-      ::close(c.fd);
+      close_abortive(c.fd);
       c.fd = -1;
     }
     ::close(epfd_);
-    std::lock_guard<std::mutex> lock(sh_.mu);
-    sh_.result.messages += messages_;
-    sh_.result.errors += errors_;
-    sh_.result.stalled += stalled_;
-    sh_.result.idle_lost += idle_lost;
-    for (auto& s : samples_) {
-      if (sh_.result.error_samples.size() < 10) sh_.result.error_samples.push_back(s);
-    }
-    sh_.latencies.insert(sh_.latencies.end(), latencies_.begin(), latencies_.end());
+    sh_.merge(totals_);
   }
 
   Shared& sh_;
@@ -347,10 +303,9 @@ class Worker {
   std::vector<Conn> conns_;
   int epfd_ = -1;
   int connecting_ = 0;
-  std::uint64_t messages_ = 0, errors_ = 0, stalled_ = 0;
+  std::uint64_t wave_outstanding_ = 0;
   std::uint64_t last_stall_check_ = 0;
-  std::vector<std::uint64_t> latencies_;
-  std::vector<std::string> samples_;
+  WorkerTotals totals_;
 };
 
 bool resolve(const Config& cfg, Shared& sh, std::string* err) {
@@ -376,13 +331,51 @@ double percentile_us(std::vector<std::uint64_t>& v, double q) {
   return static_cast<double>(v[k]) / 1000.0;
 }
 
+// Share `total` among `parts` as evenly as possible; this is part `i`.
+int share_of(int total, int parts, int i) {
+  return total / parts + (i < total % parts ? 1 : 0);
+}
+
 }  // namespace
+
+void close_abortive(int fd) {
+  linger lg{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  ::close(fd);
+}
+
+const char* mode_name(Mode m) {
+  switch (m) {
+    case Mode::pingpong:
+      return "pingpong";
+    case Mode::burst:
+      return "burst";
+    case Mode::churn:
+      return "churn";
+  }
+  return "?";
+}
+
+bool parse_mode(const std::string& name, Mode* out) {
+  for (Mode m : {Mode::pingpong, Mode::burst, Mode::churn}) {
+    if (name == mode_name(m)) {
+      *out = m;
+      return true;
+    }
+  }
+  return false;
+}
 
 Result run(const Config& cfg_in) {
   Config cfg = cfg_in;
-  cfg.message_size = std::max<int>(cfg.message_size, static_cast<int>(sizeof(Header)));
+  cfg.message_size = std::max<int>(cfg.message_size, static_cast<int>(sizeof(wire::Header)));
   cfg.inflight = std::max(cfg.inflight, 1);
-  cfg.threads = std::max(1, std::min(cfg.threads, cfg.connections));
+  cfg.burst = std::max(cfg.burst, 1);
+  cfg.churn_concurrency = std::max(cfg.churn_concurrency, 1);
+  cfg.connections = std::max(cfg.connections, 1);
+  const bool churn = cfg.mode == Mode::churn;
+  int spread = churn ? cfg.churn_concurrency : cfg.connections;
+  cfg.threads = std::max(1, std::min(cfg.threads, spread));
   int active = cfg.active < 0 ? cfg.connections : std::min(cfg.active, cfg.connections);
 
   Shared sh;
@@ -395,34 +388,45 @@ Result run(const Config& cfg_in) {
     return r;
   }
 
-  // Active connections are spread evenly over the threads.
+  // Connections (and active ones) are spread evenly over the threads.
   std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::thread> threads;
   std::uint32_t next_id = 0;
   for (int t = 0; t < cfg.threads; ++t) {
-    int count = cfg.connections / cfg.threads + (t < cfg.connections % cfg.threads ? 1 : 0);
-    int act = active / cfg.threads + (t < active % cfg.threads ? 1 : 0);
+    if (churn) {
+      double share = cfg.churn_rate / cfg.threads;
+      int conc = share_of(cfg.churn_concurrency, cfg.threads, t);
+      // Ids far apart per thread: each churn connection gets a new one.
+      std::uint32_t first = static_cast<std::uint32_t>(t) << 24;
+      threads.emplace_back([&sh, share, conc, first] { run_churn_worker(sh, share, conc, first); });
+      continue;
+    }
+    int count = share_of(cfg.connections, cfg.threads, t);
+    int act = share_of(active, cfg.threads, t);
     workers.push_back(std::make_unique<Worker>(sh, next_id, count, std::min(act, count)));
     next_id += static_cast<std::uint32_t>(count);
   }
-  std::vector<std::thread> threads;
   for (auto& w : workers)
     threads.emplace_back([&w] { w->run(); });
 
+  // Bounded: each worker counts itself in after at most connect_timeout_s.
   while (sh.threads_connected.load() < cfg.threads) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   sh.phase = Phase::warmup;
   std::this_thread::sleep_for(std::chrono::duration<double>(cfg.warmup_s));
-  sh.window_start = now_ns();
+  if (cfg.on_window) cfg.on_window(true);
+  std::uint64_t window_start = now_ns();
   sh.phase = Phase::measure;
   std::this_thread::sleep_for(std::chrono::duration<double>(cfg.duration_s));
   sh.phase = Phase::stop;
-  sh.window_end = now_ns();
+  std::uint64_t window_end = now_ns();
+  if (cfg.on_window) cfg.on_window(false);
   for (auto& t : threads)
     t.join();
 
   Result r = sh.result;
-  r.seconds = static_cast<double>(sh.window_end - sh.window_start) / 1e9;
+  r.seconds = static_cast<double>(window_end - window_start) / 1e9;
   r.bytes = r.messages * static_cast<std::uint64_t>(cfg.message_size);
   r.messages_per_s = r.seconds > 0 ? static_cast<double>(r.messages) / r.seconds : 0;
   r.mb_per_s = r.seconds > 0 ? static_cast<double>(r.bytes) / r.seconds / 1e6 : 0;

@@ -1,6 +1,7 @@
-// wsx-load: drives an echo server with verified ping-pong traffic and prints
+// wsx-load: drives an echo server with verified traffic and prints
 // what it measured (one line of text, or JSON with --json).
 #include <cstdio>
+#include <string>
 
 #include "common/flags.hpp"
 #include "load/loadgen.hpp"
@@ -8,20 +9,25 @@
 int main(int argc, char** argv) {
   wsx::load::Config c;
   bool json = false;
+  std::string mode = "pingpong";
   wsx::flags::Parser p("wsx-load", "Verified TCP ping-pong load against an echo server.");
   p.add("host", &c.host, "server address");
   p.add("port", &c.port, "server port");
+  p.add("mode", &mode, "traffic: pingpong, burst or churn");
   p.add("connections", &c.connections, "connections to open");
   p.add("active", &c.active, "connections that send (-1: all)");
   p.add("size", &c.message_size, "message size in bytes (at least 32)");
   p.add("inflight", &c.inflight, "messages in flight per active connection");
+  p.add("burst", &c.burst, "burst: messages per connection per wave");
+  p.add("churn-rate", &c.churn_rate, "churn: connections per second (0: as fast as possible)");
+  p.add("churn-concurrency", &c.churn_concurrency, "churn: connections open at once, at most");
   p.add("warmup", &c.warmup_s, "seconds of traffic before measuring");
   p.add("duration", &c.duration_s, "seconds measured");
   p.add("threads", &c.threads, "client threads");
   p.add("stall", &c.stall_s, "seconds without a reply that make a connection stalled");
   p.add("json", &json, "print JSON");
   p.parse(argc, argv);
-  if (c.port <= 0) p.usage(2);
+  if (c.port <= 0 || !wsx::load::parse_mode(mode, &c.mode)) p.usage(2);
 
   wsx::load::Result r = wsx::load::run(c);
   if (json) {
@@ -34,10 +40,10 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(r.stalled), static_cast<unsigned long long>(r.idle_lost));
   } else {
     std::printf(
-        "%d connections (%d active), %d-byte messages, %d in flight: %.0f msg/s, %.2f MB/s, "
+        "%s, %d connections (%d active), %d-byte messages, %d in flight: %.0f msg/s, %.2f MB/s, "
         "p50 %.1f us, p99 %.1f us, p99.9 %.1f us, errors %llu, stalled %llu, idle lost %llu\n",
-        c.connections, c.active < 0 ? c.connections : c.active, c.message_size, c.inflight,
-        r.messages_per_s, r.mb_per_s, r.p50_us, r.p99_us, r.p999_us,
+        mode.c_str(), c.connections, c.active < 0 ? c.connections : c.active, c.message_size,
+        c.inflight, r.messages_per_s, r.mb_per_s, r.p50_us, r.p99_us, r.p999_us,
         static_cast<unsigned long long>(r.errors), static_cast<unsigned long long>(r.stalled),
         static_cast<unsigned long long>(r.idle_lost));
   }

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/fd_limit.hpp"
 #include "common/flags.hpp"
 
 namespace {
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   p.add("port", &port, "TCP port (0: any free port)");
   p.add("backlog", &backlog, "listen backlog");
   p.parse(argc, argv);
+  wsx::bench::raise_fd_limit();
   std::signal(SIGINT, [](int) { g_stop = 1; });
   std::signal(SIGTERM, [](int) { g_stop = 1; });
 

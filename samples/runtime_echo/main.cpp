@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "common/fd_limit.hpp"
 #include "common/flags.hpp"
 #include "wsx/sockets.hpp"
 #include "wsx/wait_set.hpp"
@@ -171,6 +172,7 @@ int main(int argc, char** argv) {
   p.add("port", &port, "TCP port (0: any free port)");
   p.add("backlog", &backlog, "listen backlog");
   p.parse(argc, argv);
+  wsx::bench::raise_fd_limit();
 
   Runtime rt;
   if (rt.error()) return 1;

@@ -1,0 +1,262 @@
+// wsx-bench: the benchmark harness. Starts each comparison server in its own
+// process, drives it with the verifying load generator over a suite of
+// points, measures throughput, latency and the server's CPU time per
+// message, and reports medians of interleaved repeats, with ratios to raw
+// epoll, as a table, JSON, CSV and plots.
+//
+//   wsx-bench [flags]         the default suite (--quick, --smoke: shorter)
+//   wsx-bench list [flags]    the servers (built or not) and the points
+//   wsx-bench micro [args]    the Google Benchmark micro-suite
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "common/fd_limit.hpp"
+#include "common/flags.hpp"
+#include "harness/cpu_pinning.hpp"
+#include "harness/micro.hpp"
+#include "harness/options.hpp"
+#include "harness/progress.hpp"
+#include "harness/report.hpp"
+#include "harness/runner.hpp"
+#include "harness/server_table.hpp"
+#include "harness/suite.hpp"
+#include "harness/summary.hpp"
+#include "harness/text.hpp"
+
+namespace {
+
+using namespace wsx::bench;
+namespace fs = std::filesystem;
+
+constexpr double kMicroTimeoutS = 900;
+
+// wsx-bench lives in <build>/bench; the servers' paths are relative to <build>.
+fs::path own_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::current_path() : exe.parent_path();
+}
+
+std::string local_time_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
+  return buf;
+}
+
+void add_flags(wsx::flags::Parser& p, Options& o) {
+  p.add("quick", &o.quick, "one short pass without the bulk point (under 40 s for seven servers)");
+  p.add("smoke", &o.smoke, "tiny suite that checks every server works (CTest); no plots");
+  p.add("servers", &o.servers, "comma-separated servers to run (empty: every built one)");
+  p.add("scenarios", &o.scenarios, "comma-separated: pingpong,bulk,idle,burst,churn");
+  p.add("repeats", &o.repeats, "interleaved passes; figures are medians over them");
+  p.add("warmup", &o.warmup_s, "seconds of traffic before each measured window");
+  p.add("duration", &o.duration_s, "seconds measured per run");
+  p.add("connections", &o.connections, "ping-pong sweep: comma-separated connection counts");
+  p.add("size", &o.size, "ping-pong, idle, burst, churn: message size in bytes (>= 32)");
+  p.add("inflight", &o.inflight, "ping-pong: messages in flight per connection");
+  p.add("bulk-connections", &o.bulk_connections, "bulk: connections");
+  p.add("bulk-size", &o.bulk_size, "bulk: message size in bytes");
+  p.add("bulk-inflight", &o.bulk_inflight, "bulk: messages in flight per connection");
+  p.add("idle-active", &o.idle_active, "idle-heavy: active connections");
+  p.add("idle-idle", &o.idle_idle, "idle-heavy: idle connections besides them");
+  p.add("burst-connections", &o.burst_connections, "burst: connections sending at once");
+  p.add("burst", &o.burst, "burst: messages each connection sends per wave");
+  p.add("churn-rate", &o.churn_rate, "churn: connections per second (0: as fast as possible)");
+  p.add("churn-concurrency", &o.churn_concurrency, "churn: connections open at once, at most");
+  p.add("pin", &o.pin,
+        "same: server and load generator on one CPU; split: a CPU each; none: scheduler");
+  p.add("threads", &o.threads, "load generator threads");
+  p.add("stall", &o.stall_s, "seconds without a reply that make a connection stalled");
+  p.add("start-timeout", &o.start_timeout_s, "seconds a server may take to start listening");
+  p.add("out", &o.out_dir, "output directory for JSON, CSV, logs and plots");
+  p.add("build-dir", &o.build_dir, "build directory holding the servers (empty: wsx-bench's own)");
+  p.add("plots", &o.plots, "make PNG plots with gnuplot (--plots=false: don't)");
+}
+
+std::string outcome_of(const Sample& s) {
+  if (!s.failure.empty()) return "FAILED: " + s.failure;
+  const auto& r = s.result;
+  std::string line = with_commas(r.messages_per_s) + " msg/s, p99 " + micros(r.p99_us);
+  double cpu = s.cpu_us_per_message();
+  if (cpu >= 0) line += ", cpu " + figure(cpu) + " us/msg";
+  if (!s.ok()) {
+    line += "  ERRORS " + std::to_string(r.errors) + ", stalled " + std::to_string(r.stalled) +
+            ", idle lost " + std::to_string(r.idle_lost);
+    if (!r.error_samples.empty()) line += ": " + r.error_samples.front();
+  }
+  return line;
+}
+
+int list(const std::vector<Server>& servers, const std::vector<Point>& points,
+         const std::vector<std::string>& skipped) {
+  std::printf("servers (table order; the first is the baseline):\n");
+  for (const auto& s : servers) {
+    std::printf("  %-16s %-10s %s\n      %s\n", s.spec.name.c_str(),
+                s.built ? "built" : "not built", s.spec.what.c_str(), s.exe.c_str());
+  }
+  std::printf("points:\n");
+  for (const auto& p : points)
+    std::printf("  %-22s %s\n", p.id.c_str(), p.label.c_str());
+  for (const auto& s : skipped)
+    std::printf("  %s\n", s.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "micro") {
+    return run_micro(own_dir().string(), std::vector<std::string>(argv + 2, argv + argc),
+                     kMicroTimeoutS);
+  }
+  Options o;
+  // --quick and --smoke choose the defaults; flags given explicitly override them.
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--quick" || a == "--quick=true" || a == "--quick=1") o.quick = true;
+    if (a == "--smoke" || a == "--smoke=true" || a == "--smoke=1") o.smoke = true;
+  }
+  apply_preset(o);
+  wsx::flags::Parser p("wsx-bench",
+                       "Compares echo servers (raw epoll, poll, libuv, asio, wsx) under verified "
+                       "load.\nCommands: (none) run the suite; 'list' show servers and points; "
+                       "'micro [args]' run\nthe wsx_micro* Google Benchmark programs.");
+  add_flags(p, o);
+  std::vector<std::string> rest = p.parse(argc, argv);
+  const bool listing = !rest.empty() && rest[0] == "list";
+  if (!rest.empty() && !listing) {
+    std::fprintf(stderr, "wsx-bench: unknown command '%s'\n", rest[0].c_str());
+    p.usage(2);
+  }
+  Pinning pinning;
+  if (!parse_pinning(o.pin, &pinning)) {
+    std::fprintf(stderr, "wsx-bench: --pin must be same, split or none\n");
+    p.usage(2);
+  }
+  o.repeats = std::max(o.repeats, 1);
+  if (o.duration_s <= 0 || o.warmup_s < 0) {
+    std::fprintf(stderr, "wsx-bench: --duration must be > 0 and --warmup >= 0\n");
+    return 2;
+  }
+  if (o.build_dir.empty()) o.build_dir = own_dir().parent_path().string();
+  // Before anything opens sockets; the servers started later inherit it.
+  raise_fd_limit();
+
+  std::vector<std::string> unknown;
+  std::vector<Server> all = discover_servers(o.build_dir, o.servers, &unknown);
+  for (const auto& u : unknown) {
+    std::fprintf(stderr, "wsx-bench: no server named '%s' (see 'wsx-bench list')\n", u.c_str());
+    return 2;
+  }
+  std::vector<std::string> not_run;
+  std::vector<Point> points = make_points(o, &not_run);
+  if (listing) return list(all, points, not_run);
+
+  std::vector<Server> servers;
+  for (const auto& s : all) {
+    if (s.built) {
+      servers.push_back(s);
+    } else {
+      not_run.push_back(s.spec.name + ": not built (no " + s.exe + ")");
+    }
+  }
+  if (servers.empty() || points.empty()) {
+    std::fprintf(stderr, "wsx-bench: nothing to run (%zu servers built, %zu points)\n",
+                 servers.size(), points.size());
+    return 1;
+  }
+  std::size_t baseline = servers.size();
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    if (servers[i].spec.name == kBaseline) baseline = i;
+  }
+
+  std::error_code ec;
+  fs::create_directories(fs::path(o.out_dir) / "logs", ec);
+  if (ec) {
+    std::fprintf(stderr, "wsx-bench: cannot create %s: %s\n", o.out_dir.c_str(),
+                 ec.message().c_str());
+    return 1;
+  }
+
+  std::string placement;
+  CpuPlan cpus(pinning, &placement);
+  cpus.pin_self();
+
+  std::string command;
+  for (int i = 0; i < argc; ++i)
+    command += (i ? " " : "") + std::string(argv[i]);
+  ReportInput in;
+  in.command = command;
+  in.started_at = local_time_iso();
+  in.machine = describe_machine();
+  in.placement = placement;
+  in.options = &o;
+  in.points = &points;
+  in.servers = &servers;
+
+  std::printf("wsx-bench: %zu servers x %zu points x %d repeat%s, %.2f s measured per run%s\n",
+              servers.size(), points.size(), o.repeats, o.repeats == 1 ? "" : "s", o.duration_s,
+              o.smoke   ? " (smoke)"
+              : o.quick ? " (quick)"
+                        : "");
+  std::printf("  %s\n", placement.c_str());
+  for (const auto& n : not_run)
+    std::printf("  not run: %s\n", n.c_str());
+  std::fflush(stdout);
+
+  RunPlan plan{
+      points, servers, o.repeats, (fs::path(o.out_dir) / "logs").string(), o.start_timeout_s,
+      &cpus};
+  Progress progress(stdout);
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<Sample> samples =
+      run_plan(plan, [&](const Sample& s, bool done, int index, int total) {
+        char name[24];
+        std::snprintf(name, sizeof name, "%-16s", servers[s.server].spec.name.c_str());
+        std::string what = "rep " + std::to_string(s.repeat + 1) + "/" + std::to_string(o.repeats) +
+                           "  " + name + points[s.point].label;
+        if (!done) {
+          progress.starting(index, total, what);
+          return;
+        }
+        if (!s.ok()) progress.note("  ! " + what + ": " + outcome_of(s));
+        progress.finished(index, total, what, outcome_of(s));
+      });
+  progress.done();
+  in.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  std::vector<Row> rows = summarize(samples, points.size(), servers.size(), baseline);
+  in.samples = &samples;
+  in.rows = &rows;
+  in.not_run = not_run;
+
+  print_table(stdout, in);
+  std::string out = o.out_dir;
+  if (std::FILE* t = std::fopen((out + "/table.txt").c_str(), "w")) {
+    print_table(t, in);
+    std::fclose(t);
+  }
+  write_json(out + "/results.json", in);
+  write_summary_csv(out + "/summary.csv", in);
+  write_runs_csv(out + "/runs.csv", in);
+  std::printf("results: %s/results.json, summary.csv, runs.csv, table.txt\n", out.c_str());
+  if (o.plots) std::printf("%s\n", make_plots(out, in).c_str());
+  std::printf("suite took %.0f s\n", in.elapsed_s);
+
+  int bad = 0;
+  for (const auto& s : samples)
+    bad += s.ok() ? 0 : 1;
+  if (bad)
+    std::printf("wsx-bench: %d run%s had errors, stalls or failures\n", bad, bad == 1 ? "" : "s");
+  return bad ? 1 : 0;
+}

@@ -1,0 +1,52 @@
+// Runs a suite: every point against every server, each run with a freshly
+// started server process, interleaved (for each repeat, for each point:
+// A B C ... ) so that a slow patch of a shared machine hits every server
+// rather than one.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/cpu_pinning.hpp"
+#include "harness/server_table.hpp"
+#include "harness/suite.hpp"
+#include "load/loadgen.hpp"
+
+namespace wsx::bench {
+
+struct Sample {
+  std::size_t point = 0;   // index into the points
+  std::size_t server = 0;  // index into the servers
+  int repeat = 0;
+  load::Result result;
+  double server_cpu_s = -1;  // utime + stime over the measured window; < 0: unknown
+  std::string failure;       // server would not start, crashed or would not stop
+  double wall_s = 0;         // the whole run: start, connect, warm up, measure, stop
+  bool ok() const {
+    return failure.empty() && result.errors == 0 && result.stalled == 0 && result.idle_lost == 0 &&
+           result.messages > 0;
+  }
+  double cpu_us_per_message() const {
+    return server_cpu_s >= 0 && result.messages > 0
+               ? server_cpu_s * 1e6 / static_cast<double>(result.messages)
+               : -1;
+  }
+};
+
+struct RunPlan {
+  std::vector<Point> points;
+  std::vector<Server> servers;  // built ones only
+  int repeats = 1;
+  std::string log_dir;
+  double start_timeout_s = 10;
+  const CpuPlan* cpus = nullptr;  // where servers run (the harness pins itself)
+};
+
+// Called before (done == false) and after (done == true) each run.
+using RunObserver = std::function<void(const Sample& s, bool done, int index, int total)>;
+
+std::vector<Sample> run_plan(const RunPlan& plan, const RunObserver& observe);
+
+}  // namespace wsx::bench
