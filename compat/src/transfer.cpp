@@ -85,19 +85,63 @@ constexpr std::size_t kMaxBuffers = 64;
 
 }  // namespace
 
+// The single-buffer forms take the runtime's one-buffer calls (recvfrom and
+// sendto rather than recvmsg and sendmsg: no message header to build).
+namespace {
+
+int receive_one(SOCKET s, char* buf, int len, int* flags, sockaddr* from, int* fromlen) {
+  if (len < 0 || (!buf && len > 0)) return fail(WSAEFAULT);
+  wsx::native_socket n;
+  WSX_NATIVE_SOCKET(s, n, SOCKET_ERROR);
+  if (*flags & ~kReceiveFlags) return fail(WSAEOPNOTSUPP);
+  if (from && (!fromlen || *fromlen < static_cast<int>(sizeof(sockaddr_in)))) {
+    return fail(WSAEFAULT);
+  }
+  sockaddr_storage peer{};
+  wsx::socklen plen = sizeof peer;
+  bool truncated = false;
+  wsx::IoResult r = wsx::receive_message(n, buf, static_cast<std::size_t>(len), *flags,
+                                         from ? reinterpret_cast<sockaddr*>(&peer) : nullptr,
+                                         from ? &plen : nullptr, &truncated);
+  if (!r.ok()) return fail(wsa_from_native(r.error));
+  if (from) {
+    if (*fromlen < static_cast<int>(plen)) return fail(WSAEFAULT);
+    std::memcpy(from, &peer, static_cast<std::size_t>(plen));
+    *fromlen = static_cast<int>(plen);
+  }
+  *flags = 0;
+  if (truncated) {
+    *flags = MSG_PARTIAL;
+    return fail(WSAEMSGSIZE);
+  }
+  return static_cast<int>(r.value);
+}
+
+int send_one(SOCKET s, const char* buf, int len, int flags, const sockaddr* to, int tolen) {
+  if (len < 0 || (!buf && len > 0)) return fail(WSAEFAULT);
+  wsx::native_socket n;
+  WSX_NATIVE_SOCKET(s, n, SOCKET_ERROR);
+  if (flags & ~kSendFlags) return fail(WSAEOPNOTSUPP);
+  if (to) {
+    if (int e = check_address(to, tolen)) return fail(e);
+  }
+  wsx::IoResult r = wsx::send_to(n, buf, static_cast<std::size_t>(len), flags, to,
+                                 to ? static_cast<wsx::socklen>(tolen) : 0);
+  if (!r.ok()) return fail(wsa_from_native(r.error));
+  return static_cast<int>(r.value);
+}
+
+}  // namespace
+
 int WSX_API wsx_recv(SOCKET s, char* buf, int len, int flags) {
   WSX_REQUIRE_STARTUP(SOCKET_ERROR);
-  if (len < 0 || (!buf && len > 0)) return fail(WSAEFAULT);
-  wsx::IoBuffer b{buf, static_cast<std::size_t>(len)};
-  return static_cast<int>(receive(s, &b, 1, &flags, nullptr, nullptr));
+  return receive_one(s, buf, len, &flags, nullptr, nullptr);
 }
 
 int WSX_API wsx_recvfrom(SOCKET s, char* buf, int len, int flags, struct sockaddr* from,
                          int* fromlen) {
   WSX_REQUIRE_STARTUP(SOCKET_ERROR);
-  if (len < 0 || (!buf && len > 0)) return fail(WSAEFAULT);
-  wsx::IoBuffer b{buf, static_cast<std::size_t>(len)};
-  return static_cast<int>(receive(s, &b, 1, &flags, from, fromlen));
+  return receive_one(s, buf, len, &flags, from, fromlen);
 }
 
 int WSX_API wsx_WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
@@ -110,7 +154,9 @@ int WSX_API wsx_WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
   wsx::IoBuffer bufs[kMaxBuffers];
   if (int e = buffers_of(lpBuffers, dwBufferCount, bufs, kMaxBuffers)) return fail(e);
   int flags = static_cast<int>(*lpFlags);
-  long n = receive(s, bufs, dwBufferCount, &flags, lpFrom, lpFromlen);
+  long n = dwBufferCount == 1 ? receive_one(s, lpBuffers[0].buf, static_cast<int>(lpBuffers[0].len),
+                                            &flags, lpFrom, lpFromlen)
+                              : receive(s, bufs, dwBufferCount, &flags, lpFrom, lpFromlen);
   *lpFlags = static_cast<DWORD>(flags);
   if (n < 0) return SOCKET_ERROR;
   *lpNumberOfBytesRecvd = static_cast<DWORD>(n);
@@ -126,17 +172,13 @@ int WSX_API wsx_WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
 
 int WSX_API wsx_send(SOCKET s, const char* buf, int len, int flags) {
   WSX_REQUIRE_STARTUP(SOCKET_ERROR);
-  if (len < 0 || (!buf && len > 0)) return fail(WSAEFAULT);
-  wsx::IoBuffer b{const_cast<char*>(buf), static_cast<std::size_t>(len)};
-  return send(s, &b, 1, flags, nullptr, 0);
+  return send_one(s, buf, len, flags, nullptr, 0);
 }
 
 int WSX_API wsx_sendto(SOCKET s, const char* buf, int len, int flags, const struct sockaddr* to,
                        int tolen) {
   WSX_REQUIRE_STARTUP(SOCKET_ERROR);
-  if (len < 0 || (!buf && len > 0)) return fail(WSAEFAULT);
-  wsx::IoBuffer b{const_cast<char*>(buf), static_cast<std::size_t>(len)};
-  return send(s, &b, 1, flags, to, tolen);
+  return send_one(s, buf, len, flags, to, tolen);
 }
 
 int WSX_API wsx_WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
@@ -148,7 +190,10 @@ int WSX_API wsx_WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
   if (!lpNumberOfBytesSent) return fail(WSAEFAULT);
   wsx::IoBuffer bufs[kMaxBuffers];
   if (int e = buffers_of(lpBuffers, dwBufferCount, bufs, kMaxBuffers)) return fail(e);
-  int n = send(s, bufs, dwBufferCount, static_cast<int>(dwFlags), lpTo, iTolen);
+  int n = dwBufferCount == 1
+              ? send_one(s, lpBuffers[0].buf, static_cast<int>(lpBuffers[0].len),
+                         static_cast<int>(dwFlags), lpTo, iTolen)
+              : send(s, bufs, dwBufferCount, static_cast<int>(dwFlags), lpTo, iTolen);
   if (n < 0) return SOCKET_ERROR;
   *lpNumberOfBytesSent = static_cast<DWORD>(n);
   return 0;

@@ -108,6 +108,11 @@ IoResult accept_socket(native_socket s, sockaddr* addr, socklen* len,
 IoResult receive(native_socket s, void* buf, std::size_t len, int flags);
 IoResult receive_from(native_socket s, void* buf, std::size_t len, int flags, sockaddr* from,
                       socklen* fromlen);
+// receive_from that also says whether a datagram was longer than the buffer
+// (Winsock fails such a receive with WSAEMSGSIZE; POSIX truncates quietly).
+// One system call either way.
+IoResult receive_message(native_socket s, void* buf, std::size_t len, int flags, sockaddr* from,
+                         socklen* fromlen, bool* truncated);
 IoResult send_bytes(native_socket s, const void* buf, std::size_t len, int flags);
 IoResult send_to(native_socket s, const void* buf, std::size_t len, int flags, const sockaddr* to,
                  socklen tolen);

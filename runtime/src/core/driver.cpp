@@ -37,7 +37,7 @@ void Driver::remove_follower(Parker* p) {
 
 void Driver::poll_once() {
   if (!try_lead()) return;
-  int n = backend_->wait(0);
+  int n = wait(0);
   if (n > 0) backend_->dispatch(n);
   release_lead();
 }

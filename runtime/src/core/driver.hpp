@@ -6,6 +6,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 
@@ -29,13 +31,37 @@ class Driver {
   void add_follower(Parker* p);
   void remove_follower(Parker* p);
 
-  // A call that must not block reads whatever the kernel has ready now,
-  // unless another thread is already the leader (it will dispatch).
+  // Leader only: the backend's wait, remembering when the kernel was read.
+  int wait(int timeout_ms) {
+    int n = backend_->wait(timeout_ms);
+    last_read_ns_.store(now_ns(), std::memory_order_relaxed);
+    return n;
+  }
+
+  // A call that must not block (enumerate, a wait with time-out 0) reads
+  // what the kernel has ready, so that an application that never blocks in
+  // wsx still sees every event (DESIGN step 4). It skips the system call
+  // when another thread is the leader (it dispatches as events come) or
+  // when the kernel was read less than kFreshNs ago (a waiting thread just
+  // did): an event is then seen by a non-blocking call made more than
+  // kFreshNs after it happened, at the latest.
+  static constexpr std::int64_t kFreshNs = 1'000'000;
+  void poll_if_stale() {
+    if (now_ns() - last_read_ns_.load(std::memory_order_relaxed) < kFreshNs) return;
+    poll_once();
+  }
   void poll_once();
 
  private:
+  static std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
   std::unique_ptr<Backend> backend_;
   std::atomic<bool> leader_{false};
+  std::atomic<std::int64_t> last_read_ns_{0};
   std::mutex followers_mu_;
   Parker* followers_ = nullptr;
   std::atomic<std::uint32_t> follower_count_{0};

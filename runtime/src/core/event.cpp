@@ -166,7 +166,7 @@ WaitOutcome wait_for_events(std::span<const EventHandle> events, bool wait_all, 
   // A wait that does not block still reads the kernel once (DESIGN step 4),
   // so an application that only ever polls sees every event.
   if (timeout.is_zero()) {
-    if (detail::Driver* d = detail::current_driver()) d->poll_once();
+    if (detail::Driver* d = detail::current_driver()) d->poll_if_stale();
   }
   long long r = scan(events, slots, wait_all);
   if (r != -1 || timeout.is_zero()) return outcome_of(r);

@@ -24,6 +24,8 @@ native_error err_no_memory();
 native_error err_fault();
 native_error last_error();
 bool is_would_block(native_error e);
+// Whether recv's MSG_TRUNC reports a datagram's full length (Linux).
+bool supports_trunc_flag();
 // A send to a connection that is gone (EPIPE): Winsock says reset or shutdown.
 bool is_broken_pipe(native_error e);
 

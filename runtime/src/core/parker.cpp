@@ -42,7 +42,7 @@ bool Parker::lead(const Deadline& deadline) {
       notified = true;
       break;
     }
-    int n = backend.wait(deadline.remaining_ms_ceil());
+    int n = driver->wait(deadline.remaining_ms_ceil());
     // Back to armed before dispatching, so that notifications this thread
     // raises for itself while dispatching do not write the wake descriptor.
     expected = kParkedBackend;

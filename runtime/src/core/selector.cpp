@@ -61,7 +61,7 @@ native_error enumerate_events(native_socket s, EventHandle reset, NetworkEvents*
     if (native_error e = os::inspect(s, &f)) return e;
   }
   // A call that does not block reads the kernel first (DESIGN step 4).
-  if (Driver* d = current_driver()) d->poll_once();
+  if (Driver* d = current_driver()) d->poll_if_stale();
   // Reset before taking the record: an event recorded in between is both
   // in the copy and in the event's state (a spare wake-up), never in neither.
   if (reset) reset_event(reset);

@@ -275,6 +275,24 @@ IoResult receive_from(native_socket s, void* buf, std::size_t len, int flags, so
   });
 }
 
+IoResult receive_message(native_socket s, void* buf, std::size_t len, int flags, sockaddr* from,
+                         socklen* fromlen, bool* truncated) {
+  *truncated = false;
+  SocketState* st = known_socket(s);
+  const bool datagram = st && !st->has(sf::kStream) && os::supports_trunc_flag();
+  IoBuffer b{buf, len};
+  IoResult r = receive_with(s, &b, 1, flags, [&](native_error* err) {
+    // For a datagram MSG_TRUNC makes the kernel return the datagram's real
+    // length (the copy is still cut at len); on a stream it would discard.
+    return os::recvfrom(s, buf, len, datagram ? (flags | MSG_TRUNC) : flags, from, fromlen, err);
+  });
+  if (r.ok() && datagram && static_cast<std::size_t>(r.value) > len) {
+    *truncated = true;
+    r.value = static_cast<std::int64_t>(len);
+  }
+  return r;
+}
+
 IoResult receive_vector(native_socket s, const IoBuffer* bufs, std::size_t count, int* flags,
                         sockaddr* from, socklen* fromlen) {
   static_assert(sizeof(IoBuffer) == sizeof(os::Buffer));

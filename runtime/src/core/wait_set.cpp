@@ -252,7 +252,7 @@ WaitSetOutcome wait_set_wait(WaitSetHandle set, std::span<ReadyEvent> out, Timeo
   if (!ws) return {0, Status::invalid_handle};
   if (out.empty() || out.data() == nullptr) return {0, Status::invalid_argument};
   if (timeout.is_zero()) {
-    if (detail::Driver* d = detail::current_driver()) d->poll_once();
+    if (detail::Driver* d = detail::current_driver()) d->poll_if_stale();
   }
   detail::Collected c = detail::collect(ws, set.value, out);
   if (c.count > 0 || timeout.is_zero()) {

@@ -54,6 +54,10 @@ native_error last_error() {
 bool is_would_block(native_error e) {
   return e == EAGAIN || e == EWOULDBLOCK;
 }
+bool supports_trunc_flag() {
+  return true;
+}
+
 bool is_broken_pipe(native_error e) {
   return e == EPIPE;
 }
