@@ -6,8 +6,12 @@ install(TARGETS wsx_runtime wsx_compat EXPORT wsxTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY runtime/include/wsx compat/include/wsx
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY runtime/include/wsx DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# Until the compat layer has headers the folder does not exist in a checkout
+# (git keeps no empty folders), and installing it would fail.
+if(EXISTS ${PROJECT_SOURCE_DIR}/compat/include/wsx)
+  install(DIRECTORY compat/include/wsx DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 
 set(WSX_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/wsx)
 install(EXPORT wsxTargets NAMESPACE wsx:: DESTINATION ${WSX_CMAKE_DIR})
