@@ -10,6 +10,12 @@
 
 namespace wsx::detail::os {
 
+// The socket layer's own lifetime, tied to the runtime's first start and
+// last stop (Winsock needs WSAStartup before any socket call; POSIX needs
+// nothing). Reference counted by the OS.
+native_error startup();
+void cleanup();
+
 // Native error values the core itself produces or tests for.
 native_error err_would_block();
 native_error err_in_progress();

@@ -15,6 +15,11 @@
 
 namespace wsx::detail::os {
 
+native_error startup() {
+  return 0;
+}
+void cleanup() {}
+
 native_error err_would_block() {
   return EWOULDBLOCK;
 }
