@@ -48,6 +48,11 @@ class Backend {
   // Any thread: makes a concurrent wait() return soon.
   void wake();
 
+  // How many OS reports (epoll events, AFD completions) dispatch() has
+  // handled so far. Tests use it: a backend that keeps being told about a
+  // condition nobody waits for is a busy loop, whichever process it burns.
+  std::uint64_t reports() const;
+
  private:
   explicit Backend(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
