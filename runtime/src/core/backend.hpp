@@ -61,4 +61,10 @@ class Backend {
 // Implemented by the core: one readiness report for a socket.
 void dispatch_readiness(native_socket s, std::uint32_t gen, const Readiness& r);
 
+// Implemented by the core: the conditions it wants reported for s now
+// (wanted_conditions in readiness.hpp); none when gen is stale. A backend
+// whose OS readiness is level-like and one-shot (AFD poll) asks the OS for
+// exactly these, and asks again after rearm(); epoll never calls it.
+Readiness wanted_readiness(native_socket s, std::uint32_t gen);
+
 }  // namespace wsx::detail

@@ -89,6 +89,11 @@ native_error ensure_in_backend(native_socket s, SocketState& st) {
   return e;
 }
 
+void rearm_backend(native_socket s, SocketState& st) {
+  if (!st.has(sf::kInBackend)) return;
+  if (Driver* d = current_driver()) d->backend().rearm(s, st.gen.load(std::memory_order_acquire));
+}
+
 }  // namespace detail
 
 native_error start() {

@@ -84,6 +84,8 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
       st.clear_flags(sf::kOobHint);
     }
   }
+  // FD_READ/FD_OOB re-enabled and not reported again: watch for them.
+  rearm_backend(s, st);
 }
 
 // A reset the backend already consumed still fails the next calls.
@@ -103,6 +105,7 @@ IoResult after_send(native_socket s, const Tracked& t, long n, native_error err)
     t.st->set_flags(sf::kWriteArmed);
     // Space may have come back before we armed; then no report will follow.
     if (os::poll_now(s).out) report_write_if_armed(s, *t.st, t.epoch);
+    rearm_backend(s, *t.st);
   }
   if (t.st && os::is_broken_pipe(err)) {
     if (t.st->has(sf::kShutSend)) return fail(os::err_shutdown());
@@ -149,6 +152,7 @@ IoResult bind_socket(native_socket s, const sockaddr* addr, socklen len) {
     if (t.selected && !t.st->has(sf::kStream)) {
       t.st->set_flags(sf::kWriteArmed);
       report_write_if_armed(s, *t.st, t.epoch);
+      rearm_backend(s, *t.st);
     }
   }
   return {};
@@ -160,7 +164,10 @@ IoResult listen_socket(native_socket s, int backlog) {
   Tracked t = track(s);
   if (t.st) {
     t.st->set_flags(sf::kListening | sf::kBound);
-    if (t.selected) evaluate_now(s, *t.st, t.epoch, false);
+    if (t.selected) {
+      evaluate_now(s, *t.st, t.epoch, false);
+      rearm_backend(s, *t.st);
+    }
   }
   return {};
 }
@@ -179,6 +186,7 @@ IoResult connect_socket(native_socket s, const sockaddr* addr, socklen len) {
     if (t.selected) {
       signal_event(s, st, t.epoch, NetEvent::connect, 0);
       if (stream) report_write_if_armed(s, st, t.epoch);
+      rearm_backend(s, st);
     }
     return {};
   }
@@ -186,7 +194,10 @@ IoResult connect_socket(native_socket s, const sockaddr* addr, socklen len) {
     st.set_flags(sf::kConnecting | sf::kBound);
     // The handshake may already be over; the backend's report may have come
     // before kConnecting was set and been ignored.
-    if (t.selected) complete_connect(s, st, t.epoch);
+    if (t.selected) {
+      complete_connect(s, st, t.epoch);
+      rearm_backend(s, st);
+    }
     return fail(err);
   }
   if (t.selected && connect_outcome_is_known(err)) {
@@ -315,6 +326,7 @@ IoResult set_option(native_socket s, int level, int name, const void* value, soc
         st->set_flags(sf::kOobInline);
       } else {
         st->clear_flags(sf::kOobInline);
+        rearm_backend(s, *st);  // urgent data is FD_OOB again (R8)
       }
     }
   }
