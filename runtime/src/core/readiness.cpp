@@ -54,6 +54,10 @@ void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Read
   // for the socket's next call.
   if (r.error || (r.hangup && !r.peer_closed)) {
     native_error e = os::take_socket_error(s);
+    // A reported error with none left on the socket is still a failure:
+    // a receive may have consumed it first, and Wine's AFD reports a reset
+    // without one. Winsock names it a reset (R9).
+    if (e == 0 && r.error && !(fl & sf::kFailed)) e = os::err_conn_reset();
     if (e != 0) {
       st.sticky_error.store(static_cast<std::uint16_t>(e), std::memory_order_release);
       st.set_flags(sf::kFailed);
