@@ -301,6 +301,34 @@ TEST_F(SelectTest, ReadReEnabledWhileAnotherThreadWaits) {
   close_socket(p.server);
 }
 
+// A socket closed behind wsx's back while its poll is in flight, and its
+// number taken at once by a new socket: the old socket's close report must
+// not stop the new one from being polled (libuv's test-poll-closesocket is
+// the same family of bug).
+TEST_F(SelectTest, NumberReusedAfterAForeignCloseGetsItsOwnEvents) {
+  socklen len;
+  sockaddr_storage a = test::local_address(listener_, &len);
+  EventHandle ev2 = create_event();
+  for (int i = 0; i < 10; ++i) {
+    native_socket raw = test::open_natively(AF_INET, SOCK_STREAM);
+    ASSERT_EQ(::connect(raw, reinterpret_cast<sockaddr*>(&a), len), 0);
+    IoResult peer = accept_socket(listener_, nullptr, nullptr);
+    ASSERT_TRUE(peer.ok());
+    ASSERT_EQ(select_events(raw, NotifyTarget::event(ev_), kRead | kClose), 0);
+    expect_no_events(raw, ev_, 20ms);  // its request is in flight now
+    test::close_natively(raw);
+    test::TcpPair p = test::connect_pair(listener_);  // usually takes raw's number
+    ASSERT_EQ(select_events(p.client, NotifyTarget::event(ev2), kRead), 0);
+    char c = 'r';
+    test::send_all(p.server, &c, 1);
+    ASSERT_EQ(test::next_events(p.client, ev2), kRead)
+        << "round " << i << (p.client == raw ? " (number reused)" : "");
+    for (native_socket s : {p.client, p.server, static_cast<native_socket>(peer.value)})
+      close_socket(s);
+  }
+  close_event(ev2);
+}
+
 // W1's reason to exist: far more sockets than 64, each with its own events,
 // none lost or mixed up (on Windows they span several AFD helper groups).
 TEST_F(SelectTest, HundredsOfSocketsEachGetTheirOwnRead) {

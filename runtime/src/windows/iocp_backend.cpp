@@ -76,7 +76,7 @@ void Backend::remove(native_socket s) {
 void Backend::rearm(native_socket s, std::uint32_t gen) {
   PollEntry* e = state_->table.find(s);
   if (!e || e->gen.load(std::memory_order_acquire) != gen) return;
-  if (e->base.load(std::memory_order_acquire) == INVALID_SOCKET) {
+  if (e->closed_gen.load(std::memory_order_acquire) == gen) {
     // AFD said the handle was closed (behind wsx's back: wsx's own close
     // removes the socket first). If the number names a socket again and the
     // core still calls it this one, poll that.
@@ -84,6 +84,7 @@ void Backend::rearm(native_socket s, std::uint32_t gen) {
     SOCKET base = afd::base_handle(s, &ignored);
     if (base == INVALID_SOCKET) return;
     e->base.store(base, std::memory_order_release);
+    e->closed_gen.store(0, std::memory_order_release);
   }
   e->reconsider();
 }

@@ -66,7 +66,7 @@ Readiness readiness_of_afd(ULONG ev) {
 
 ULONG PollEntry::wanted_mask() const {
   std::uint32_t g = gen.load(std::memory_order_acquire);
-  if (g == 0 || base.load(std::memory_order_acquire) == INVALID_SOCKET) return 0;
+  if (g == 0 || closed_gen.load(std::memory_order_acquire) == g) return 0;
   return afd_mask_of(wanted_readiness(socket, g));
 }
 
@@ -144,7 +144,7 @@ void PollEntry::issue(std::uint32_t claimed) {
     // Refused outright: no packet will come, the buffers are ours again. The
     // handle is not one AFD can poll (closed, or not a socket), so stop
     // until add() or a rearm finds a live one.
-    base.store(INVALID_SOCKET, std::memory_order_release);
+    closed_gen.store(g, std::memory_order_release);
     state.store(claimed & kSeqBits, std::memory_order_release);
     return;
   }
@@ -174,14 +174,14 @@ PollEntry::Result PollEntry::complete() {
   // which must not be polled under this one's name: only add() or a rearm
   // that finds a live socket there starts again. Said before the buffers are
   // released, so no thread can issue on the dead handle.
-  if (closed) base.store(INVALID_SOCKET, std::memory_order_release);
+  if (closed) closed_gen.store(r.gen, std::memory_order_release);
   // The buffers are free from here on: keep the sequence, drop the rest.
   state.fetch_and(kSeqBits, std::memory_order_acq_rel);
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (closed) {
-    r.events = 0;
-    return r;
-  }
+  if (closed) r.events = 0;
+  // Relisted for any live registration; a closed one polls nothing anyway,
+  // and a newer one (the number reused and added while this request was in
+  // flight, its rearm cut short by it) needs its first request.
   r.relist = gen.load(std::memory_order_acquire) != 0;
   return r;
 }

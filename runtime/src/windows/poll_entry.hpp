@@ -45,8 +45,12 @@ struct PollEntry {
   std::atomic<std::uint32_t> gen;
   // The generation the request in flight was issued for.
   std::atomic<std::uint32_t> poll_gen;
-  // What AFD polls; INVALID_SOCKET once AFD said the handle was closed.
+  // What AFD polls (the socket's base handle).
   std::atomic<SOCKET> base;
+  // The generation whose handle AFD said is gone (closed, or refused): it is
+  // not polled again. A new registration (add) has a new generation, so a
+  // close report that arrives after the number was reused blocks nothing.
+  std::atomic<std::uint32_t> closed_gen;
   // The AFD helper of this entry's group; set by the first add, then fixed.
   std::atomic<HANDLE> helper;
   native_socket socket;  // fixed when the table creates the entry
