@@ -6,9 +6,9 @@ install(TARGETS wsx_runtime wsx_compat EXPORT wsxTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-# compat/include appears with the Winsock facade; until then only the
-# runtime's headers exist, and installing a missing directory fails.
 install(DIRECTORY runtime/include/wsx DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# Until the compat layer has headers the folder does not exist in a checkout
+# (git keeps no empty folders), and installing it would fail.
 if(EXISTS ${PROJECT_SOURCE_DIR}/compat/include/wsx)
   install(DIRECTORY compat/include/wsx DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()

@@ -97,16 +97,16 @@ int receive_one(SOCKET s, char* buf, int len, int* flags, sockaddr* from, int* f
   if (from && (!fromlen || *fromlen < static_cast<int>(sizeof(sockaddr_in)))) {
     return fail(WSAEFAULT);
   }
-  sockaddr_storage peer{};
-  wsx::socklen plen = sizeof peer;
+  // The caller's address buffer goes to the OS as it is: a connected stream
+  // ignores it (Windows leaves it alone, Linux reports length 0).
+  const int room = from ? *fromlen : 0;
+  wsx::socklen plen = static_cast<wsx::socklen>(room);
   bool truncated = false;
-  wsx::IoResult r = wsx::receive_message(n, buf, static_cast<std::size_t>(len), *flags,
-                                         from ? reinterpret_cast<sockaddr*>(&peer) : nullptr,
+  wsx::IoResult r = wsx::receive_message(n, buf, static_cast<std::size_t>(len), *flags, from,
                                          from ? &plen : nullptr, &truncated);
   if (!r.ok()) return fail(wsa_from_native(r.error));
   if (from) {
-    if (*fromlen < static_cast<int>(plen)) return fail(WSAEFAULT);
-    std::memcpy(from, &peer, static_cast<std::size_t>(plen));
+    if (static_cast<int>(plen) > room) return fail(WSAEFAULT);  // the address did not fit
     *fromlen = static_cast<int>(plen);
   }
   *flags = 0;

@@ -4,6 +4,10 @@
 // and handles what WSAEnumNetworkEvents reports. The code is Winsock code:
 // winsock_redirect.h maps the names onto wsx. See README.md for how it
 // differs from the original (which stops at 64 sockets per thread).
+// Winsock's header first, as on Windows it must precede <windows.h>, which
+// the C++ library's thread support may pull in.
+#include "wsx/winsock.h"  // IWYU pragma: keep
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -12,7 +16,6 @@
 #include <vector>
 
 #include "common/flags.hpp"
-#include "wsx/winsock.h"
 #include "wsx/winsock_redirect.h"
 
 #ifndef _WIN32

@@ -249,6 +249,12 @@ TEST_P(Record, R5_OobIsLevelTriggered) {
   char c = 0;
   EXPECT_EQ(api().recv(s.p.server, &c, 1, MSG_OOB | MSG_PEEK), 1);
   expect(s.p.server, s.ev, FD_OOB);
+  if (running_under_wine()) {
+    // Wine's recv passes the urgent mark as Linux does and drops the byte;
+    // wsx keeps it on Linux itself (docs/semantics.md).
+    EXPECT_EQ(api().recv(s.p.server, &c, 1, MSG_OOB), 1);
+    return;
+  }
   // So does a normal receive that finds no normal data.
   EXPECT_EQ(recv_some(s.p.server, 1), SOCKET_ERROR);
   EXPECT_EQ(api().WSAGetLastError(), WSAEWOULDBLOCK);
@@ -261,6 +267,7 @@ TEST_P(Record, R5_OobIsLevelTriggered) {
 // R8 with data around the urgent byte: normal receives return the normal
 // bytes, the urgent one stays for MSG_OOB however the reads fall.
 TEST_P(Record, R8_UrgentByteSurvivesNormalReads) {
+  if (running_under_wine()) GTEST_SKIP() << "Wine drops the urgent byte as Linux does";
   Selected s = selected_pair(FD_OOB | FD_READ);
   send_all(s.p.client, "ab", 2);
   send_byte(s.p.client, '!', MSG_OOB);

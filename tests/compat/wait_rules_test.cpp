@@ -28,8 +28,10 @@ TEST_P(Wait, W1_ReturnValues) {
   EXPECT_EQ(api().WSAWaitForMultipleEvents(10, evs.data(), TRUE, 0, FALSE), WSA_WAIT_EVENT_0);
   EXPECT_EQ(api().WSAWaitForMultipleEvents(0, evs.data(), FALSE, 0, FALSE), WSA_WAIT_FAILED);
   EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_PARAMETER);
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(1, nullptr, FALSE, 0, FALSE), WSA_WAIT_FAILED);
-  EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_PARAMETER);
+  if (!api().is_system) {  // Wine's ws2_32 dereferences a NULL array
+    EXPECT_EQ(api().WSAWaitForMultipleEvents(1, nullptr, FALSE, 0, FALSE), WSA_WAIT_FAILED);
+    EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_PARAMETER);
+  }
   WSAEVENT dead = api().WSACreateEvent();
   api().WSACloseEvent(dead);
   EXPECT_EQ(api().WSAWaitForMultipleEvents(1, &dead, FALSE, 0, FALSE), WSA_WAIT_FAILED);

@@ -25,6 +25,15 @@ std::string events_str(long mask) {
   return s + "}";
 }
 
+bool running_under_wine() {
+#ifdef _WIN32
+  HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+  return ntdll && GetProcAddress(ntdll, "wine_get_version") != nullptr;
+#else
+  return false;
+#endif
+}
+
 void WinsockTest::SetUp() {
   WSADATA d;
   ASSERT_EQ(api().WSAStartup(MAKEWORD(2, 2), &d), 0);

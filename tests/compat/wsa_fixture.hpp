@@ -23,6 +23,10 @@ inline constexpr int kQuietMs = 100;
 
 std::string events_str(long mask);
 
+// True under Wine, whose ws2_32 sits on a POSIX kernel and shows some of its
+// behaviour (docs/semantics.md lists where); real Windows is never Wine.
+bool running_under_wine();
+
 class WinsockTest : public ::testing::TestWithParam<const WinsockApi*> {
  protected:
   const WinsockApi& api() const { return *GetParam(); }

@@ -20,9 +20,12 @@
 #include <stdint.h>
 
 #ifdef _WIN32
-#include <windows.h>
+/* winsock2.h must come before windows.h (separate blocks keep them so). */
 #include <winsock2.h>
+
 #include <ws2tcpip.h>
+
+#include <windows.h>
 #define WSX_API WSAAPI
 #else /* !_WIN32: Winsock's vocabulary for POSIX systems */
 
@@ -100,11 +103,9 @@ typedef unsigned long u_long; /* the same type glibc names u_long */
 #define SD_SEND 0x01
 #define SD_BOTH 0x02
 
-/* ioctlsocket commands, with Windows' values (wsx_ioctlsocket also accepts
- * the platform's own FIONBIO/FIONREAD/SIOCATMARK). */
-#define WSX_FIONBIO ((long)0x8004667EL)
-#define WSX_FIONREAD ((long)0x4004667FL)
-#define WSX_SIOCATMARK ((long)0x40047307L)
+/* ioctlsocket commands with Windows' values (WSX_FIONBIO & co. are defined
+ * below for every platform; wsx_ioctlsocket also accepts the platform's own
+ * FIONBIO/FIONREAD/SIOCATMARK). */
 #ifndef FIONBIO
 #define FIONBIO WSX_FIONBIO
 #endif
@@ -295,6 +296,12 @@ typedef struct _WSANETWORKEVENTS {
 #endif /* !_WIN32 */
 
 /* ---- wsx's own types ------------------------------------------------------------ */
+
+/* The ioctlsocket commands with Windows' values, whatever the platform's
+ * headers call FIONBIO. */
+#define WSX_FIONBIO ((long)0x8004667EL)
+#define WSX_FIONREAD ((long)0x4004667FL)
+#define WSX_SIOCATMARK ((long)0x40047307L)
 
 /* A persistent wait set: register events once, wait on them many times. */
 typedef struct wsx_wait_set_tag* WSXWAITSET;

@@ -47,6 +47,7 @@ void reenable_accept(native_socket listener, const Tracked& t) {
   if (t.st->has(sf::kDeferred) || os::poll_now(listener).in) {
     signal_event(listener, *t.st, t.epoch, NetEvent::accept);
   }
+  rearm_backend(listener, *t.st);
 }
 
 }  // namespace
@@ -122,6 +123,7 @@ IoResult accept_socket(native_socket s, sockaddr* addr, socklen* len,
       std::uint32_t epoch = record_install(*nst, sel.delivery.mode, sel.delivery.target,
                                            sel.delivery.message, sel.mask);
       evaluate_now(c.s, *nst, epoch, /*at_select=*/false);
+      rearm_backend(c.s, *nst);
     }
   }
   reenable_accept(s, t);

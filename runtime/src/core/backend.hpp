@@ -48,6 +48,11 @@ class Backend {
   // Any thread: makes a concurrent wait() return soon.
   void wake();
 
+  // How many OS reports (epoll events, AFD completions) dispatch() has
+  // handled so far. Tests use it: a backend that keeps being told about a
+  // condition nobody waits for is a busy loop, whichever process it burns.
+  std::uint64_t reports() const;
+
  private:
   explicit Backend(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
@@ -55,5 +60,11 @@ class Backend {
 
 // Implemented by the core: one readiness report for a socket.
 void dispatch_readiness(native_socket s, std::uint32_t gen, const Readiness& r);
+
+// Implemented by the core: the conditions it wants reported for s now
+// (wanted_conditions in readiness.hpp); none when gen is stale. A backend
+// whose OS readiness is level-like and one-shot (AFD poll) asks the OS for
+// exactly these, and asks again after rearm(); epoll never calls it.
+Readiness wanted_readiness(native_socket s, std::uint32_t gen);
 
 }  // namespace wsx::detail

@@ -8,6 +8,9 @@
 #ifdef WSX_HAVE_MIMALLOC
 #include <mimalloc.h>
 #endif
+#ifdef _WIN32
+#include <malloc.h>
+#endif
 
 namespace wsx::detail {
 namespace {
@@ -26,7 +29,13 @@ void* raw_alloc(std::size_t size, std::size_t alignment) {
   return mi_zalloc_aligned(size, alignment);
 #else
   std::size_t rounded = (size + alignment - 1) / alignment * alignment;
+#ifdef _WIN32
+  // The Windows C runtime has no aligned_alloc (its free() cannot release
+  // over-aligned blocks); it has this pair instead.
+  void* p = _aligned_malloc(rounded, alignment);
+#else
   void* p = std::aligned_alloc(alignment, rounded);
+#endif
   if (p) std::memset(p, 0, rounded);
   return p;
 #endif
@@ -35,6 +44,8 @@ void* raw_alloc(std::size_t size, std::size_t alignment) {
 void raw_free(void* p) {
 #ifdef WSX_HAVE_MIMALLOC
   mi_free(p);
+#elif defined(_WIN32)
+  _aligned_free(p);
 #else
   std::free(p);
 #endif

@@ -10,6 +10,12 @@
 
 namespace wsx::detail::os {
 
+// The socket layer's own lifetime, tied to the runtime's first start and
+// last stop (Winsock needs WSAStartup before any socket call; POSIX needs
+// nothing). Reference counted by the OS.
+native_error startup();
+void cleanup();
+
 // Native error values the core itself produces or tests for.
 native_error err_would_block();
 native_error err_in_progress();
@@ -24,8 +30,9 @@ native_error err_no_memory();
 native_error err_fault();
 native_error last_error();
 bool is_would_block(native_error e);
-// Whether recv's MSG_TRUNC reports a datagram's full length (Linux).
-bool supports_trunc_flag();
+// The receive flag that makes the kernel return a datagram's full length
+// even when the buffer is shorter (Linux: MSG_TRUNC), or 0 where none exists.
+int datagram_length_flag();
 // A send to a connection that is gone (EPIPE): Winsock says reset or shutdown.
 bool is_broken_pipe(native_error e);
 

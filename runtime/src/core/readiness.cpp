@@ -54,6 +54,10 @@ void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Read
   // for the socket's next call.
   if (r.error || (r.hangup && !r.peer_closed)) {
     native_error e = os::take_socket_error(s);
+    // A reported error with none left on the socket is still a failure:
+    // a receive may have consumed it first, and Wine's AFD reports a reset
+    // without one. Winsock names it a reset (R9).
+    if (e == 0 && r.error && !(fl & sf::kFailed)) e = os::err_conn_reset();
     if (e != 0) {
       st.sticky_error.store(static_cast<std::uint16_t>(e), std::memory_order_release);
       st.set_flags(sf::kFailed);
@@ -147,6 +151,57 @@ void dispatch_readiness(native_socket s, std::uint32_t gen, const Readiness& r) 
   }
   if (!(fl & sf::kConnected)) return;  // not yet connected: nothing to report
   on_stream(s, *st, epoch, r);
+}
+
+Readiness wanted_conditions(const SocketState& st) {
+  Readiness want;
+  std::uint32_t fl = st.flags.load(std::memory_order_acquire);
+  RecordWord w = st.load_word();
+  if (!(fl & sf::kRegistered) || w.selected() == 0) return want;
+  const EventMask active = w.selected() & ~w.disabled();
+  auto on = [active](NetEvent e) { return (active & mask_of(e)) != 0; };
+
+  if (fl & sf::kListening) {
+    want.readable = on(NetEvent::accept);
+    return want;
+  }
+  const bool write_armed = (fl & sf::kWriteArmed) != 0;
+  if (!(fl & sf::kStream)) {
+    want.readable = on(NetEvent::read);  // R11
+    want.writable = on(NetEvent::write) && write_armed;
+    return want;
+  }
+  if (fl & sf::kConnecting) {
+    // The outcome decides everything after it (R10, M3), whatever is selected.
+    want.writable = want.error = want.hangup = true;
+    return want;
+  }
+  // Never connected: nothing can happen. Failed: FD_CLOSE is already known,
+  // and the reset it came from holds for ever.
+  if (!(fl & sf::kConnected) || (fl & sf::kFailed)) return want;
+
+  const bool fin_known = (fl & sf::kPeerClosed) != 0;
+  const bool reading = on(NetEvent::read) && !fin_known && !(fl & sf::kShutRecv);
+  want.readable = reading;
+  // Inline urgent data is ordinary data (R8): the receive condition covers it.
+  want.priority = on(NetEvent::oob) && !fin_known && !(fl & (sf::kShutRecv | sf::kOobInline));
+  want.writable = on(NetEvent::write) && write_armed;  // R7
+  // The FIN: watched with the data, so that end of data is told apart from
+  // data (R9: it never gives FD_READ); and for FD_CLOSE alone, except while
+  // FD_READ waits for its receive: data is then unread, FD_CLOSE must wait
+  // for it anyway, and that receive looks again.
+  const bool read_reported = (w.selected() & w.disabled() & mask_of(NetEvent::read)) != 0;
+  want.peer_closed = !fin_known && (reading || (on(NetEvent::close) && !read_reported));
+  // A reset or failure: FD_CLOSE with its error, and the error a later
+  // receive returns.
+  want.hangup = want.error = !fin_known && (reading || on(NetEvent::close));
+  return want;
+}
+
+Readiness wanted_readiness(native_socket s, std::uint32_t gen) {
+  const SocketState* st = socket_table().find(s);
+  if (!st || st->gen.load(std::memory_order_acquire) != gen) return {};
+  return wanted_conditions(*st);
 }
 
 void evaluate_now(native_socket s, SocketState& st, std::uint32_t epoch, bool at_select) {

@@ -33,4 +33,18 @@ void evaluate_now(native_socket s, SocketState& st, std::uint32_t epoch, bool at
 // Resolves a non-blocking connect if the OS says it finished (R10, M3).
 void complete_connect(native_socket s, SocketState& st, std::uint32_t epoch);
 
+// The conditions worth watching for this socket now: those that could still
+// become an event that is selected and not waiting for its re-enabling call
+// (R2), given what the socket is (listening, connecting, connected, ...).
+//
+// Epoll does not need it: it is registered once for everything, edge-
+// triggered. AFD poll (Windows) is one-shot and level-like: a request for a
+// condition that already holds completes at once, so asking again for
+// unread data after FD_READ was reported, or for a FIN already known, would
+// spin. The Windows backend polls exactly this set. The set shrinks by
+// itself as events are recorded; wherever it can grow (a re-enabling call, a
+// select, FD_WRITE armed, connect, listen, bind) the core calls
+// Backend::rearm through rearm_backend() (registry.hpp).
+Readiness wanted_conditions(const SocketState& st);
+
 }  // namespace wsx::detail

@@ -29,6 +29,12 @@ void unregister_socket(native_socket s, SocketState& st);
 // Makes sure the backend reports s.
 native_error ensure_in_backend(native_socket s, SocketState& st);
 
+// Tells the backend that the conditions the core wants for s may have grown
+// (wanted_conditions, readiness.hpp). Called after every change that can
+// grow them: re-enabling calls, select, FD_WRITE armed, connect, listen,
+// bind. Costs a few atomic loads when nothing changed; a no-op on epoll.
+void rearm_backend(native_socket s, SocketState& st);
+
 // Deferred connections (WSAAccept + CF_DEFER), closed with their listener.
 void drop_deferred(native_socket listener);
 

@@ -89,15 +89,24 @@ native_error ensure_in_backend(native_socket s, SocketState& st) {
   return e;
 }
 
+void rearm_backend(native_socket s, SocketState& st) {
+  if (!st.has(sf::kInBackend)) return;
+  if (Driver* d = current_driver()) d->backend().rearm(s, st.gen.load(std::memory_order_acquire));
+}
+
 }  // namespace detail
 
 native_error start() {
   std::lock_guard<std::mutex> lock(detail::g_lifetime_mu);
   if (detail::g_refs == 0) {
+    if (native_error e = detail::os::startup()) return e;
     if (!detail::g_driver) {
       native_error err = 0;
       std::unique_ptr<detail::Backend> backend = detail::Backend::create(&err);
-      if (!backend) return err;
+      if (!backend) {
+        detail::os::cleanup();
+        return err;
+      }
       detail::g_driver = new detail::Driver(std::move(backend));
     }
     detail::g_current.store(detail::g_driver, std::memory_order_release);
@@ -124,6 +133,7 @@ void stop() {
   // A leader asleep in the kernel wakes, finds the runtime stopped and
   // carries on as a plain futex waiter.
   detail::g_driver->backend().wake();
+  detail::os::cleanup();
 }
 
 bool running() {

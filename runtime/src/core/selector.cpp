@@ -45,7 +45,7 @@ native_error select_events(native_socket s, NotifyTarget target, EventMask mask)
   if (mask != 0) {
     // S8: what already holds is reported now.
     evaluate_now(s, *st, epoch, /*at_select=*/true);
-    if (Driver* d = current_driver()) d->backend().rearm(s, st->gen.load());
+    rearm_backend(s, *st);
   }
   return 0;
 }

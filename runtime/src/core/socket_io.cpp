@@ -89,6 +89,8 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
       st.clear_flags(sf::kOobHint);
     }
   }
+  // FD_READ/FD_OOB re-enabled and not reported again: watch for them.
+  rearm_backend(s, st);
 }
 
 // A reset the backend already consumed still fails the next calls.
@@ -108,6 +110,7 @@ IoResult after_send(native_socket s, const Tracked& t, long n, native_error err)
     t.st->set_flags(sf::kWriteArmed);
     // Space may have come back before we armed; then no report will follow.
     if (os::poll_now(s).out) report_write_if_armed(s, *t.st, t.epoch);
+    rearm_backend(s, *t.st);
   }
   if (t.st && os::is_broken_pipe(err)) {
     if (t.st->has(sf::kShutSend)) return fail(os::err_shutdown());
@@ -207,6 +210,7 @@ IoResult bind_socket(native_socket s, const sockaddr* addr, socklen len) {
     if (t.selected && !t.st->has(sf::kStream)) {
       t.st->set_flags(sf::kWriteArmed);
       report_write_if_armed(s, *t.st, t.epoch);
+      rearm_backend(s, *t.st);
     }
   }
   return {};
@@ -218,7 +222,10 @@ IoResult listen_socket(native_socket s, int backlog) {
   Tracked t = track(s);
   if (t.st) {
     t.st->set_flags(sf::kListening | sf::kBound);
-    if (t.selected) evaluate_now(s, *t.st, t.epoch, false);
+    if (t.selected) {
+      evaluate_now(s, *t.st, t.epoch, false);
+      rearm_backend(s, *t.st);
+    }
   }
   return {};
 }
@@ -237,6 +244,7 @@ IoResult connect_socket(native_socket s, const sockaddr* addr, socklen len) {
     if (t.selected) {
       signal_event(s, st, t.epoch, NetEvent::connect, 0);
       if (stream) report_write_if_armed(s, st, t.epoch);
+      rearm_backend(s, st);
     }
     return {};
   }
@@ -244,7 +252,10 @@ IoResult connect_socket(native_socket s, const sockaddr* addr, socklen len) {
     st.set_flags(sf::kConnecting | sf::kBound);
     // The handshake may already be over; the backend's report may have come
     // before kConnecting was set and been ignored.
-    if (t.selected) complete_connect(s, st, t.epoch);
+    if (t.selected) {
+      complete_connect(s, st, t.epoch);
+      rearm_backend(s, st);
+    }
     return fail(err);
   }
   if (t.selected && connect_outcome_is_known(err)) {
@@ -279,12 +290,13 @@ IoResult receive_message(native_socket s, void* buf, std::size_t len, int flags,
                          socklen* fromlen, bool* truncated) {
   *truncated = false;
   SocketState* st = known_socket(s);
-  const bool datagram = st && !st->has(sf::kStream) && os::supports_trunc_flag();
+  const int length_flag = (st && !st->has(sf::kStream)) ? os::datagram_length_flag() : 0;
+  const bool datagram = length_flag != 0;
   IoBuffer b{buf, len};
   IoResult r = receive_with(s, &b, 1, flags, [&](native_error* err) {
     // For a datagram MSG_TRUNC makes the kernel return the datagram's real
     // length (the copy is still cut at len); on a stream it would discard.
-    return os::recvfrom(s, buf, len, datagram ? (flags | MSG_TRUNC) : flags, from, fromlen, err);
+    return os::recvfrom(s, buf, len, flags | length_flag, from, fromlen, err);
   });
   if (r.ok() && datagram && static_cast<std::size_t>(r.value) > len) {
     *truncated = true;
@@ -384,6 +396,7 @@ IoResult set_option(native_socket s, int level, int name, const void* value, soc
         st->set_flags(sf::kOobInline);
       } else {
         st->clear_flags(sf::kOobInline);
+        rearm_backend(s, *st);  // urgent data is FD_OOB again (R8)
       }
     }
   }

@@ -29,6 +29,7 @@ struct Backend::State {
   int epfd = -1;
   int wakefd = -1;
   std::atomic<bool> wake_pending{false};
+  std::atomic<std::uint64_t> reports{0};  // written by the leader only
   epoll_event events[kBatch];
 };
 
@@ -92,6 +93,8 @@ int Backend::wait(int timeout_ms) {
 }
 
 void Backend::dispatch(int count) {
+  state_->reports.store(state_->reports.load(std::memory_order_relaxed) + count,
+                        std::memory_order_relaxed);
   for (int i = 0; i < count; ++i) {
     const epoll_event& ev = state_->events[i];
     if (ev.data.u64 == kWakeToken) {
@@ -115,6 +118,10 @@ void Backend::dispatch(int count) {
     dispatch_readiness(static_cast<native_socket>(static_cast<std::uint32_t>(ev.data.u64)),
                        static_cast<std::uint32_t>(ev.data.u64 >> 32), r);
   }
+}
+
+std::uint64_t Backend::reports() const {
+  return state_->reports.load(std::memory_order_relaxed);
 }
 
 void Backend::wake() {

@@ -15,6 +15,11 @@
 
 namespace wsx::detail::os {
 
+native_error startup() {
+  return 0;
+}
+void cleanup() {}
+
 native_error err_would_block() {
   return EWOULDBLOCK;
 }
@@ -54,8 +59,8 @@ native_error last_error() {
 bool is_would_block(native_error e) {
   return e == EAGAIN || e == EWOULDBLOCK;
 }
-bool supports_trunc_flag() {
-  return true;
+int datagram_length_flag() {
+  return MSG_TRUNC;
 }
 
 bool is_broken_pipe(native_error e) {
