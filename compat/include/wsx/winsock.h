@@ -293,6 +293,26 @@ typedef struct _WSANETWORKEVENTS {
 #define WSANO_RECOVERY 11003
 #define WSANO_DATA 11004
 
+/* ---- messages (WSAAsyncSelect) ------------------------------------------------ */
+typedef struct tagPOINT {
+  int32_t x;
+  int32_t y;
+} POINT;
+typedef struct tagMSG {
+  HWND hwnd;
+  UINT message;
+  WPARAM wParam;
+  LPARAM lParam;
+  DWORD time;
+  POINT pt;
+} MSG, *PMSG, *LPMSG;
+
+#define WM_QUIT 0x0012
+#define WM_USER 0x0400
+#define PM_NOREMOVE 0x0000
+#define PM_REMOVE 0x0001
+#define ERROR_INVALID_WINDOW_HANDLE 1400
+
 #endif /* !_WIN32 */
 
 /* ---- wsx's own types ------------------------------------------------------------ */
@@ -390,6 +410,38 @@ int WSX_API wsx_WaitSetRemove(WSXWAITSET set, WSAEVENT hEvent);
  * proportional to the number signalled. Returns n >= 1, 0 on time-out, or
  * SOCKET_ERROR. A member stays reported while its event stays signalled. */
 int WSX_API wsx_WaitSetWait(WSXWAITSET set, WSX_READY_EVENT* out, DWORD capacity, DWORD dwTimeout);
+
+/* ---- WSAAsyncSelect over wsx message queues --------------------------------------- */
+/* hWnd is a wsx message queue (wsx_CreateMessageQueue) or, on Windows, a real
+ * window, which then receives the messages through the system's queue. */
+int WSX_API wsx_WSAAsyncSelect(SOCKET s, HWND hWnd, unsigned int wMsg, long lEvent);
+
+/* A queue that stands in for a window: no posting quota, any number of
+ * threads posting and pumping. The creating thread adopts it as its own (the
+ * queue a NULL hWnd means in wsx_GetMessage/wsx_PeekMessage). NULL with
+ * WSAGetLastError() set on failure. */
+HWND WSX_API wsx_CreateMessageQueue(void);
+/* Wakes its pumps (their calls fail), drops what is queued. */
+BOOL WSX_API wsx_DestroyMessageQueue(HWND hWnd);
+/* Makes hWnd the calling thread's queue for NULL-hWnd calls (NULL: none). */
+BOOL WSX_API wsx_SetThreadMessageQueue(HWND hWnd);
+
+/* Win32's GetMessage: blocks; returns 0 for WM_QUIT, -1 on error
+ * (WSAGetLastError: ERROR_INVALID_WINDOW_HANDLE, WSAEFAULT), nonzero
+ * otherwise. On Windows a real window's hWnd goes to the system. */
+BOOL WSX_API wsx_GetMessage(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax);
+/* Win32's PeekMessage with PM_REMOVE or PM_NOREMOVE. */
+BOOL WSX_API wsx_PeekMessage(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax,
+                             UINT wRemoveMsg);
+/* Up to `capacity` messages at once, waiting up to dwTimeout for the first:
+ * the count, 0 on time-out, or -1 on error. */
+int WSX_API wsx_GetMessages(HWND hWnd, LPMSG lpMsgs, UINT capacity, UINT wMsgFilterMin,
+                            UINT wMsgFilterMax, DWORD dwTimeout);
+BOOL WSX_API wsx_PostMessage(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam);
+/* Removes the queued WSAAsyncSelect messages of socket s; returns how many
+ * (-1 on error). Messages may otherwise still arrive after a cancel or a
+ * closesocket, as in Winsock. */
+int WSX_API wsx_PurgeSocketMessages(HWND hWnd, SOCKET s);
 
 #ifdef __cplusplus
 }

@@ -50,5 +50,15 @@
 #define WSAWaitForMultipleEvents(...) wsx_WSAWaitForMultipleEvents(__VA_ARGS__)
 #define WSAEventSelect(...) wsx_WSAEventSelect(__VA_ARGS__)
 #define WSAEnumNetworkEvents(...) wsx_WSAEnumNetworkEvents(__VA_ARGS__)
+#define WSAAsyncSelect(...) wsx_WSAAsyncSelect(__VA_ARGS__)
+
+/* Message pumps: GetMessage/PeekMessage/PostMessage on a wsx queue (and, on
+ * Windows, on a real window, which wsx hands to the system). */
+#undef GetMessage
+#undef PeekMessage
+#undef PostMessage
+#define GetMessage(...) wsx_GetMessage(__VA_ARGS__)
+#define PeekMessage(...) wsx_PeekMessage(__VA_ARGS__)
+#define PostMessage(...) wsx_PostMessage(__VA_ARGS__)
 
 #endif /* WSX_WINSOCK_REDIRECT_H */
