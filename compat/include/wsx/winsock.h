@@ -55,6 +55,7 @@ typedef uint32_t ULONG;
 typedef uintptr_t DWORD_PTR;
 typedef uintptr_t WPARAM;
 typedef intptr_t LPARAM;
+typedef intptr_t LRESULT;
 typedef unsigned int GROUP;
 typedef struct sockaddr SOCKADDR;
 typedef struct sockaddr* PSOCKADDR;
