@@ -285,6 +285,7 @@ class Worker {
 
   void finish() {
     for (auto& c : conns_) {
+      if (c.active && c.next_recv > 0) ++totals_.served;
       if (c.fd < 0) continue;
       if (!c.active && c.connected) {
         char b;

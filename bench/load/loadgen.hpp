@@ -56,6 +56,7 @@ struct Result {
   std::uint64_t errors = 0;     // corrupt, reordered or missing bytes, resets, failed connects
   std::uint64_t stalled = 0;    // active connections that went silent
   std::uint64_t idle_lost = 0;  // idle connections the server closed
+  std::uint64_t served = 0;     // active connections answered at least once (whole run)
   std::vector<std::string> error_samples;  // the first few errors, in words
 };
 

@@ -20,6 +20,7 @@ enum class Phase { connecting, warmup, measure, stop };
 // What one worker thread counted; merged into Shared under its lock.
 struct WorkerTotals {
   std::uint64_t messages = 0, errors = 0, stalled = 0, idle_lost = 0;
+  std::uint64_t served = 0;                 // active connections that got at least one reply
   std::vector<std::uint64_t> latencies_ns;  // inside the measured window only
   std::vector<std::string> samples;         // the first few errors, in words
 };
@@ -40,6 +41,7 @@ struct Shared {
     result.errors += t.errors;
     result.stalled += t.stalled;
     result.idle_lost += t.idle_lost;
+    result.served += t.served;
     for (auto& s : t.samples) {
       if (result.error_samples.size() < 10) result.error_samples.push_back(s);
     }

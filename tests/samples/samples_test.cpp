@@ -174,12 +174,14 @@ void echo_round(const std::vector<std::string>& server_args) {
   c.port = server.port();
   c.connections = client_count();
   c.warmup_s = 0.2;
-  c.duration_s = 1.0;
+  c.duration_s = 2.0;
   c.stall_s = 10;
   wsx::load::Result r = wsx::load::run(c);
   EXPECT_EQ(r.errors, 0u);
   EXPECT_EQ(r.stalled, 0u);
-  EXPECT_GT(r.messages, static_cast<std::uint64_t>(c.connections));
+  // Served, not fast: every client got its echoes (a count of messages per
+  // second would depend on how busy the machine is).
+  EXPECT_EQ(r.served, static_cast<std::uint64_t>(c.connections));
   for (const auto& e : r.error_samples)
     ADD_FAILURE() << e;
 }
@@ -201,7 +203,7 @@ TEST(EventSelectServer, WaitForMultipleEventsModeBeyondSixtyFour) {
   wsx::load::Result r = wsx::load::run(c);
   EXPECT_EQ(r.errors, 0u);
   EXPECT_EQ(r.stalled, 0u);
-  EXPECT_GT(r.messages, 0u);
+  EXPECT_EQ(r.served, 1000u);
 }
 
 TEST(AsyncSelectChat, EchoModeTenThousandClients) {
