@@ -70,7 +70,7 @@ TEST(RealWindow, AsyncSelectPostsThroughTheSystemQueue) {
   wsx_WSACleanup();
 }
 
-TEST(RealWindow, WindowAndQueueHandlesAreTellApart) {
+TEST(RealWindow, WindowAndQueueHandlesAreToldApart) {
   WSADATA d;
   ASSERT_EQ(wsx_WSAStartup(MAKEWORD(2, 2), &d), 0);
   HWND w = make_message_window();
