@@ -22,6 +22,21 @@ struct Readiness {
   bool error = false;        // a pending socket error (reset, refused, timed out)
 };
 
+// A runtime-owned OS handle the backend watches beside the sockets: the
+// subscription to address and route changes (change_notify.hpp). It is not
+// in the socket table and has no generation, so its reports do not go
+// through dispatch_readiness; the backend calls on_ready() instead, on the
+// leader's thread like any report. `report` is what the OS handed over:
+// nullptr on Linux (the descriptor is readable), the completed OVERLAPPED
+// on Windows.
+class BackendSource {
+ public:
+  virtual void on_ready(void* report) = 0;
+
+ protected:
+  ~BackendSource() = default;
+};
+
 class Backend {
  public:
   struct State;
@@ -39,6 +54,14 @@ class Backend {
   // Called when the core wants conditions it had stopped listening for
   // (interest-driven backends re-submit their poll; epoll needs nothing).
   void rearm(native_socket s, std::uint32_t gen);
+
+  // Starts reporting a runtime-owned handle to src (Linux: a descriptor,
+  // edge-triggered for input; Windows: a handle whose overlapped operations
+  // complete on the port). src must outlive every report already dequeued:
+  // the core's sources are static objects. unwatch() stops the reports
+  // (Windows: closing the handle does; unwatch only forgets it).
+  native_error watch(std::uintptr_t handle, BackendSource* src);
+  void unwatch(std::uintptr_t handle);
 
   // Leader only: waits for readiness for at most timeout_ms (-1 for ever,
   // 0 to poll). Returns how many reports are buffered for dispatch().

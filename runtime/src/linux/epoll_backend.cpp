@@ -23,6 +23,11 @@ namespace {
 // (wsx-bench ping-pong, docs/benchmarks.md).
 constexpr int kBatch = 64;
 constexpr std::uint64_t kWakeToken = ~std::uint64_t{0};
+// A socket's key is generation << 32 | descriptor. A runtime-owned source
+// (watch()) has slot << 32 | kSourceFd: no descriptor is 0xfffffffe, and the
+// wake token's low half is 0xffffffff.
+constexpr std::uint32_t kSourceFd = 0xfffffffeu;
+constexpr int kMaxSources = 4;
 }  // namespace
 
 struct Backend::State {
@@ -30,6 +35,11 @@ struct Backend::State {
   int wakefd = -1;
   std::atomic<bool> wake_pending{false};
   std::atomic<std::uint64_t> reports{0};  // written by the leader only
+  // Runtime-owned sources by slot; a slot's descriptor is -1 when free.
+  // Written under the core's change lock (watch/unwatch are rare), read by
+  // the leader: a report dequeued after unwatch finds nullptr and is dropped.
+  std::atomic<BackendSource*> sources[kMaxSources] = {};
+  int source_fds[kMaxSources] = {-1, -1, -1, -1};
   epoll_event events[kBatch];
 };
 
@@ -87,6 +97,37 @@ void Backend::remove(native_socket s) {
 
 void Backend::rearm(native_socket, std::uint32_t) {}
 
+native_error Backend::watch(std::uintptr_t handle, BackendSource* src) {
+  State& st = *state_;
+  const int fd = static_cast<int>(handle);
+  for (int i = 0; i < kMaxSources; ++i) {
+    if (st.source_fds[i] != -1) continue;
+    st.source_fds[i] = fd;
+    st.sources[i].store(src, std::memory_order_release);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.u64 = (std::uint64_t(i) << 32) | kSourceFd;
+    if (::epoll_ctl(st.epfd, EPOLL_CTL_ADD, fd, &ev) == 0) return 0;
+    const native_error e = errno;
+    st.sources[i].store(nullptr, std::memory_order_release);
+    st.source_fds[i] = -1;
+    return e;
+  }
+  return ENOSPC;
+}
+
+void Backend::unwatch(std::uintptr_t handle) {
+  State& st = *state_;
+  const int fd = static_cast<int>(handle);
+  for (int i = 0; i < kMaxSources; ++i) {
+    if (st.source_fds[i] != fd) continue;
+    epoll_event ev{};
+    ::epoll_ctl(st.epfd, EPOLL_CTL_DEL, fd, &ev);
+    st.sources[i].store(nullptr, std::memory_order_release);
+    st.source_fds[i] = -1;
+  }
+}
+
 int Backend::wait(int timeout_ms) {
   int n = ::epoll_wait(state_->epfd, state_->events, kBatch, timeout_ms);
   return n < 0 ? 0 : n;
@@ -106,6 +147,15 @@ void Backend::dispatch(int count) {
       std::uint64_t drained;
       [[maybe_unused]] ssize_t r = ::read(state_->wakefd, &drained, sizeof drained);
       state_->wake_pending.store(false, std::memory_order_seq_cst);
+      continue;
+    }
+    if (static_cast<std::uint32_t>(ev.data.u64) == kSourceFd) {
+      const auto slot = static_cast<std::size_t>(ev.data.u64 >> 32);
+      if (slot < kMaxSources) {
+        if (BackendSource* src = state_->sources[slot].load(std::memory_order_acquire)) {
+          src->on_ready(nullptr);
+        }
+      }
       continue;
     }
     Readiness r;

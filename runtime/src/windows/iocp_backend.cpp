@@ -20,6 +20,8 @@ namespace wsx::detail {
 namespace {
 constexpr ULONG kBatch = 256;
 constexpr ULONG_PTR kWakeKey = 1;  // AFD helpers complete with key 0
+// A runtime-owned source (watch()) completes with its BackendSource's
+// address as the key: never 0 or 1.
 }  // namespace
 
 struct Backend::State {
@@ -89,6 +91,18 @@ void Backend::rearm(native_socket s, std::uint32_t gen) {
   e->reconsider();
 }
 
+native_error Backend::watch(std::uintptr_t handle, BackendSource* src) {
+  const auto key = reinterpret_cast<ULONG_PTR>(src);
+  if (!CreateIoCompletionPort(reinterpret_cast<HANDLE>(handle), state_->port, key, 0)) {
+    return static_cast<native_error>(GetLastError());
+  }
+  return 0;
+}
+
+// A handle cannot leave a completion port; closing it ends its operations,
+// whose last completions still come back to the (static) source.
+void Backend::unwatch(std::uintptr_t) {}
+
 int Backend::wait(int timeout_ms) {
   State& st = *state_;
   // Re-issue what completed last time; anything a rearm already re-issued
@@ -115,6 +129,10 @@ void Backend::dispatch(int count) {
       // posts a new packet, one posted before found the flag set and was
       // already covered by this one.
       st.wake_pending.store(false, std::memory_order_seq_cst);
+      continue;
+    }
+    if (p.lpCompletionKey > kWakeKey) {
+      reinterpret_cast<BackendSource*>(p.lpCompletionKey)->on_ready(p.lpOverlapped);
       continue;
     }
     PollEntry* e = PollEntry::from_iosb(reinterpret_cast<IO_STATUS_BLOCK*>(p.lpOverlapped));
