@@ -1,6 +1,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "core/change_notify.hpp"
 #include "core/event_record.hpp"
 #include "core/memory.hpp"
 #include "core/os_socket.hpp"
@@ -78,6 +79,7 @@ void unregister_socket(native_socket s, SocketState& st) {
     if (Driver* d = current_driver()) d->backend().remove(s);
   }
   if (fl & sf::kDeferred) drop_deferred(s);
+  if (fl & sf::kChangeWatch) change_notify_forget(s);
 }
 
 native_error ensure_in_backend(native_socket s, SocketState& st) {
@@ -129,6 +131,8 @@ void stop() {
       detail::os::close(s, &ignored);
     }
   });
+  // The address/route subscription goes with the sockets that asked for it.
+  detail::change_notify_stop(detail::g_driver->backend());
   detail::g_current.store(nullptr, std::memory_order_release);
   // A leader asleep in the kernel wakes, finds the runtime stopped and
   // carries on as a plain futex waiter.

@@ -1,4 +1,5 @@
 // Select and enumerate: rules S1-S8 and E1-E5.
+#include "core/change_notify.hpp"
 #include "core/event_object.hpp"
 #include "core/message_sink.hpp"
 #include "core/os_socket.hpp"
@@ -45,6 +46,7 @@ native_error select_events(native_socket s, NotifyTarget target, EventMask mask)
   if (mask != 0) {
     // S8: what already holds is reported now.
     evaluate_now(s, *st, epoch, /*at_select=*/true);
+    change_notify_on_select(s, *st, epoch);  // an address/route change kept for it
     rearm_backend(s, *st);
   }
   return 0;
