@@ -65,6 +65,7 @@ typedef struct sockaddr_in* PSOCKADDR_IN;
 typedef struct sockaddr_in6 SOCKADDR_IN6;
 typedef struct sockaddr_storage SOCKADDR_STORAGE;
 typedef struct in_addr IN_ADDR;
+typedef void* LPVOID;
 typedef unsigned long u_long; /* the same type glibc names u_long */
 
 #ifndef TRUE
@@ -209,6 +210,27 @@ typedef struct _WSANETWORKEVENTS {
   int iErrorCode[FD_MAX_EVENTS];
 } WSANETWORKEVENTS, *LPWSANETWORKEVENTS;
 
+/* ---- WSAIoctl: change notification and its queries ------------------------- */
+/* Windows' numbers (IOC_WS2 | direction | code), written out: the IOC_IN &
+ * co. of <sys/ioctl.h> have other values on Linux. */
+#define IOC_WS2 0x08000000
+#define SIO_GET_QOS ((DWORD)0xC8000007)
+#define SIO_GET_GROUP_QOS ((DWORD)0xC8000008)
+#define SIO_ROUTING_INTERFACE_QUERY ((DWORD)0xC8000014)
+#define SIO_ROUTING_INTERFACE_CHANGE ((DWORD)0x88000015)
+#define SIO_ADDRESS_LIST_QUERY ((DWORD)0x48000016)
+#define SIO_ADDRESS_LIST_CHANGE ((DWORD)0x28000017)
+
+/* SIO_ADDRESS_LIST_QUERY's answer, laid out as on 64-bit Windows: the list,
+ * then the addresses its entries point to, in the same buffer. */
+typedef struct _SOCKET_ADDRESS {
+  LPSOCKADDR lpSockaddr;
+  INT iSockaddrLength;
+} SOCKET_ADDRESS, *PSOCKET_ADDRESS, *LPSOCKET_ADDRESS;
+typedef struct _SOCKET_ADDRESS_LIST {
+  INT iAddressCount;
+  SOCKET_ADDRESS Address[1];
+} SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
 #define WSAMAKESELECTREPLY(event, error) MAKELONG(event, error)
 #define WSAGETSELECTEVENT(lParam) LOWORD(lParam)
 #define WSAGETSELECTERROR(lParam) HIWORD(lParam)
@@ -324,6 +346,13 @@ typedef struct tagMSG {
 #define WSX_FIONREAD ((long)0x4004667FL)
 #define WSX_SIOCATMARK ((long)0x40047307L)
 
+/* The size of a SOCKET_ADDRESS_LIST with n entries, without the addresses
+ * (ws2def.h has it; mingw-w64's headers do not). */
+#ifndef SIZEOF_SOCKET_ADDRESS_LIST
+#define SIZEOF_SOCKET_ADDRESS_LIST(AddressCount) \
+  (offsetof(SOCKET_ADDRESS_LIST, Address) + (AddressCount) * sizeof(SOCKET_ADDRESS))
+#endif
+
 /* A persistent wait set: register events once, wait on them many times. */
 typedef struct wsx_wait_set_tag* WSXWAITSET;
 typedef struct {
@@ -383,6 +412,16 @@ int WSX_API wsx_WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                           LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 
 int WSX_API wsx_ioctlsocket(SOCKET s, long cmd, u_long* argp);
+/* SIO_ADDRESS_LIST_CHANGE, SIO_ROUTING_INTERFACE_CHANGE (non-blocking:
+ * WSAEWOULDBLOCK, then FD_ADDRESS_LIST_CHANGE / FD_ROUTING_INTERFACE_CHANGE
+ * once per change; blocking: returns at the change), their _QUERY forms,
+ * SIO_GET_QOS / SIO_GET_GROUP_QOS (the platform's answer: WSAEOPNOTSUPP on
+ * Linux), FIONBIO, FIONREAD, SIOCATMARK. Other codes: WSAEINVAL; overlapped
+ * arguments: WSAEOPNOTSUPP. See docs/semantics.md (R6). */
+int WSX_API wsx_WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer,
+                         LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,
+                         LPWSAOVERLAPPED lpOverlapped,
+                         LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 int WSX_API wsx_setsockopt(SOCKET s, int level, int optname, const char* optval, int optlen);
 int WSX_API wsx_getsockopt(SOCKET s, int level, int optname, char* optval, int* optlen);
 

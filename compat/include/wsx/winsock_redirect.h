@@ -40,6 +40,7 @@
 #define WSASendTo(...) wsx_WSASendTo(__VA_ARGS__)
 
 #define ioctlsocket(...) wsx_ioctlsocket(__VA_ARGS__)
+#define WSAIoctl(...) wsx_WSAIoctl(__VA_ARGS__)
 #define setsockopt(...) wsx_setsockopt(__VA_ARGS__)
 #define getsockopt(...) wsx_getsockopt(__VA_ARGS__)
 
