@@ -18,12 +18,12 @@
 // One mutex guards the table and the subscription. It is not on the socket
 // readiness path: it is taken by these ioctls, by a select or close of a
 // socket that issued one, and by the leader when the subscription has
-// something to read. The leader only tries it; a thread that holds it reads
-// the subscription again before it leaves (pump), so no report is dropped
-// and the leader never waits behind an ioctl.
+// something to read. It is never held across a wait, and whoever holds it
+// makes a few system calls at most (reading the subscription, a route
+// lookup per armed destination), so a leader that finds it taken waits
+// that long, never for an application.
 #include "core/change_notify.hpp"
 
-#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <span>
@@ -70,52 +70,26 @@ struct Watch {
 };
 
 std::mutex g_mu;
-std::atomic<bool> g_pending{false};
 
 std::unordered_map<native_socket, Watch>& watches() {
   static auto* table = new std::unordered_map<native_socket, Watch>();
   return *table;
 }
 
-void pump();
+void read_subscription();
 
 class Source final : public BackendSource {
  public:
+  // The leader: the subscription has something to read.
   void on_ready(void* report) override {
-    if (report) {
-      std::lock_guard<std::mutex> lock(g_mu);
-      netwatch::note_ready(report);
-    }
-    pump();
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (report) netwatch::note_ready(report);
+    read_subscription();
   }
 };
 Source g_source;
 
-// g_mu for a caller that may wait for it: on leaving, it reads what the
-// leader could not read while the lock was held (see pump).
-class Locked {
- public:
-  Locked() { lock(); }
-  ~Locked() { unlock(); }
-  Locked(const Locked&) = delete;
-  Locked& operator=(const Locked&) = delete;
-  void lock() {
-    g_mu.lock();
-    held_ = true;
-  }
-  void unlock() {
-    if (!held_) return;
-    held_ = false;
-    g_mu.unlock();
-    // Pairs with the fence in pump(): a leader whose try_lock failed because
-    // of us set g_pending before it tried, and we see it here.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (g_pending.load(std::memory_order_relaxed)) pump();
-  }
-
- private:
-  bool held_ = false;
-};
+using Locked = std::unique_lock<std::mutex>;
 
 unsigned address_bit(int family) {
   return family == AF_INET ? netwatch::kAddressesV4 : netwatch::kAddressesV6;
@@ -222,17 +196,8 @@ void process(unsigned bits) {
   }
 }
 
-// The leader's side: read the subscription unless somebody holds the lock,
-// in which case that thread reads it before it leaves (Locked::unlock).
-void pump() {
-  g_pending.store(true, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  while (g_pending.load(std::memory_order_relaxed)) {
-    std::unique_lock<std::mutex> lock(g_mu, std::try_to_lock);
-    if (!lock.owns_lock()) return;
-    g_pending.store(false, std::memory_order_relaxed);
-    process(netwatch::drain());
-  }
+void read_subscription() {
+  process(netwatch::drain());
 }
 
 Watch& watch_of(native_socket s, SocketState& st, int family) {
@@ -272,14 +237,14 @@ IoResult arm(native_socket s, NetEvent e, const sockaddr* dest, socklen len) {
     if (native_error err = check_destination(dest, len, family)) return fail(err);
   }
 
-  Locked lock;
+  Locked lock(g_mu);
   if (native_error err = netwatch::start(driver->backend(), &g_source)) return fail(err);
   if (route) {
     if (native_error err = netwatch::routes_supported()) return fail(err);
   }
   // Whatever changed before this call belongs to earlier requests: read it
   // now, so that only a change after the call counts for this one (R6).
-  process(netwatch::drain());
+  read_subscription();
   Watch& w = watch_of(s, *st, family);
   Request& r = route ? w.route : w.address;
   // One blocking request per socket and event at a time.
@@ -323,7 +288,7 @@ namespace detail {
 
 void change_notify_on_select(native_socket s, SocketState& st, std::uint32_t epoch) {
   if (!st.has(sf::kChangeWatch)) return;
-  Locked lock;
+  Locked lock(g_mu);
   auto it = watches().find(s);
   if (it == watches().end()) return;
   Watch& w = it->second;
@@ -333,7 +298,7 @@ void change_notify_on_select(native_socket s, SocketState& st, std::uint32_t epo
 }
 
 void change_notify_forget(native_socket s) {
-  Locked lock;
+  Locked lock(g_mu);
   auto it = watches().find(s);
   if (it == watches().end()) return;
   wake_all(it->second, netwatch::err_interrupted());
@@ -341,7 +306,7 @@ void change_notify_forget(native_socket s) {
 }
 
 void change_notify_stop(Backend& backend) {
-  Locked lock;
+  Locked lock(g_mu);
   for (auto& [s, w] : watches())
     wake_all(w, netwatch::err_interrupted());
   watches().clear();
