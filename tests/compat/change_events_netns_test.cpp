@@ -18,7 +18,7 @@
 #include <string>
 #include <thread>
 
-#include "compat/wsa_fixture.hpp"
+#include "compat/async_fixture.hpp"
 
 namespace wsx::test {
 namespace {
@@ -95,10 +95,10 @@ std::string text_of(const sockaddr_storage& a) {
 constexpr const char* kDest4 = "203.0.113.9";
 constexpr const char* kDest6 = "2001:db8:f::9";
 
-class ChangeEventsNetns : public WinsockTest {
+class ChangeEventsNetns : public AsyncTest {
  protected:
   void SetUp() override {
-    WinsockTest::SetUp();
+    AsyncTest::SetUp();
     original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     if (::unshare(CLONE_NEWNET) != 0) {
       skip_ = std::string("unshare(CLONE_NEWNET) is not permitted here (") + std::strerror(errno) +
@@ -129,7 +129,7 @@ class ChangeEventsNetns : public WinsockTest {
     }
   }
   void TearDown() override {
-    WinsockTest::TearDown();
+    AsyncTest::TearDown();
     // The namespace goes away with its last socket; the thread goes home.
     if (entered_) ::setns(original_, CLONE_NEWNET);
     if (original_ >= 0) ::close(original_);
@@ -365,8 +365,37 @@ TEST_P(ChangeEventsNetns, BlockingIoctlReturnsAtTheChange) {
   EXPECT_EQ(error, WSAEINTR);
 }
 
+// The same events in message mode (WSAAsyncSelect): one message per change,
+// carrying the error in its high word (M1, R1).
+TEST_P(ChangeEventsNetns, R6_ChangeMessagesUnderAsyncSelect) {
+  WSX_NEED_NAMESPACE();
+  HWND q = queue();
+  SOCKET s = api().socket(AF_INET, SOCK_DGRAM, 0);
+  owned_.push_back(s);
+  ASSERT_EQ(wsx_WSAAsyncSelect(s, q, kMsg, FD_ADDRESS_LIST_CHANGE | FD_ROUTING_INTERFACE_CHANGE),
+            0);
+  const sockaddr_in dest = v4(kDest4);
+  expect_would_block(ioctl(s, SIO_ADDRESS_LIST_CHANGE), "address ioctl");
+  expect_would_block(ioctl(s, SIO_ROUTING_INTERFACE_CHANGE, &dest, sizeof dest), "route ioctl");
+  ASSERT_TRUE(ip("route add 203.0.113.0/24 dev wsx0"));  // a route, no address
+  std::vector<Note> got = expect_messages(q, s, {FD_ROUTING_INTERFACE_CHANGE});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].error, 0);
+  ASSERT_TRUE(ip("addr add 192.0.2.1/32 dev wsx1"));  // an address, no route towards dest
+  got = expect_messages(q, s, {FD_ADDRESS_LIST_CHANGE});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].error, 0);
+  expect_would_block(ioctl(s, SIO_ROUTING_INTERFACE_CHANGE, &dest, sizeof dest), "route ioctl 2");
+  ASSERT_TRUE(ip("link set wsx0 down"));  // its routes go with it
+  got = expect_messages(q, s, {FD_ROUTING_INTERFACE_CHANGE});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].error, WSAENETUNREACH);
+  ASSERT_TRUE(ip("link set wsx0 up"));
+  expect_no_messages(q, s);
+}
+
 // Route netlink sockets of this namespace subscribed to wsx's groups
-// (IPv4/IPv6 addresses and routes): the runtime's subscription.
+// (links, IPv4/IPv6 addresses and routes): the runtime's subscription.
 int subscriptions() {
   int n = 0;
   if (FILE* f = std::fopen("/proc/thread-self/net/netlink", "r")) {
@@ -375,7 +404,7 @@ int subscriptions() {
       unsigned long long sk = 0;
       unsigned protocol = 0, pid = 0, groups = 0;
       if (std::sscanf(line, "%llx %u %u %x", &sk, &protocol, &pid, &groups) == 4 && protocol == 0 &&
-          groups == 0x550) {
+          groups == 0x551) {
         ++n;
       }
     }

@@ -1,7 +1,11 @@
 // The Linux side of change notification (core/net_watch.hpp): one rtnetlink
-// socket subscribed to the IPv4 and IPv6 address and route groups, in the
-// epoll set like a socket (Backend::watch), read by whichever thread leads.
-// No thread of its own.
+// socket subscribed to the IPv4 and IPv6 address and route groups and to
+// links, in the epoll set like a socket (Backend::watch), read by whichever
+// thread leads. No thread of its own.
+//
+// Links because Linux drops the IPv4 routes of an interface that goes down
+// without a route message for them: the link message is the only word of
+// it, so it sends both families' destinations to be looked up again.
 //
 // It keeps the set of bindable addresses per family, so that a message that
 // only updates an address (IPv6 lifetimes, flags) is not taken for a change
@@ -187,6 +191,10 @@ unsigned apply(State& st, char* data, ssize_t n) {
         if (changed) bits |= address_bit(k.family);
         break;
       }
+      case RTM_NEWLINK:
+      case RTM_DELLINK:
+        bits |= kRoutesV4 | kRoutesV6;  // its routes may have gone silently
+        break;
       case RTM_NEWROUTE:
       case RTM_DELROUTE: {
         if (h->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg))) break;
@@ -232,7 +240,8 @@ native_error start(Backend& backend, BackendSource* src) {
   }
   sockaddr_nl local{};
   local.nl_family = AF_NETLINK;
-  local.nl_groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
+  local.nl_groups =
+      RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) {
     native_error e = errno;
     ::close(fd);
