@@ -25,7 +25,7 @@ class Record : public WinsockTest {
   Selected selected_pair(long mask) {
     SOCKET l = listener();
     Selected s{connected(l), event()};
-    EXPECT_EQ(api().WSAEventSelect(s.p.server, s.ev, mask), 0);
+    call("select the server side", api().WSAEventSelect(s.p.server, s.ev, mask), "0");
     return s;
   }
   // Reads around wsx (the platform's own recv), the way the WSAEventSelect
@@ -42,14 +42,14 @@ class Record : public WinsockTest {
 // R1: the bit is recorded and the event object set.
 TEST_P(Record, R1_EventRecordedAndObjectSet) {
   Selected s = selected_pair(FD_READ);
-  EXPECT_FALSE(signalled(s.ev));
+  expect_signalled("before data", s.ev, 0, false);
   send_byte(s.p.client);
-  EXPECT_TRUE(signalled(s.ev, kEventTimeoutMs));
+  expect_signalled("after data", s.ev, kEventTimeoutMs, true);
   WSANETWORKEVENTS ne{};
-  ASSERT_EQ(api().WSAEnumNetworkEvents(s.p.server, nullptr, &ne), 0);
-  EXPECT_EQ(events_str(ne.lNetworkEvents), events_str(FD_READ));
-  EXPECT_EQ(ne.iErrorCode[FD_READ_BIT], 0);
-  EXPECT_TRUE(signalled(s.ev)) << "a NULL event argument must not reset the event";
+  call("enumerate with a NULL event", api().WSAEnumNetworkEvents(s.p.server, nullptr, &ne), "0");
+  observe("record", network_events_str(ne), "{READ}");
+  // A NULL event argument must not reset the event.
+  expect_signalled("after enumerating", s.ev, 0, true);
 }
 
 // R2: no second report without the re-enabling call (no flooding).
@@ -60,7 +60,7 @@ TEST_P(Record, R2_NoReportAgainBeforeReenable) {
   send_byte(s.p.client);
   send_byte(s.p.client);
   expect_quiet(s.p.server, s.ev);
-  EXPECT_EQ(recv_some(s.p.server, 1), 1);  // re-enables; data remains -> reported
+  call("recv 1", recv_some(s.p.server, 1), "1");  // re-enables; data remains -> reported
   expect(s.p.server, s.ev, FD_READ);
 }
 
@@ -72,30 +72,31 @@ TEST_P(Record, R3_RecvFamilyReenablesRead) {
   WSABUF wb{1, buf};
   sockaddr_in from{};
   int fromlen = sizeof from;
-  for (int call = 0; call < 4; ++call) {
+  for (int fn = 0; fn < 4; ++fn) {
     send_byte(s.p.client);
     expect(s.p.server, s.ev, FD_READ);
     send_byte(s.p.client);
     expect_quiet(s.p.server, s.ev);
     // Read one byte of the two; the one left must be reported again.
-    switch (call) {
+    switch (fn) {
       case 0:
-        ASSERT_EQ(api().recv(s.p.server, buf, 1, 0), 1);
+        call("recv 1", api().recv(s.p.server, buf, 1, 0), "1");
         break;
       case 1:
-        ASSERT_EQ(api().recvfrom(s.p.server, buf, 1, 0, nullptr, nullptr), 1);
+        call("recvfrom 1", api().recvfrom(s.p.server, buf, 1, 0, nullptr, nullptr), "1");
         break;
       case 2:
-        ASSERT_EQ(api().WSARecv(s.p.server, &wb, 1, &got, &flags, nullptr, nullptr), 0);
+        call("WSARecv 1", api().WSARecv(s.p.server, &wb, 1, &got, &flags, nullptr, nullptr), "0");
         break;
       case 3:
-        ASSERT_EQ(api().WSARecvFrom(s.p.server, &wb, 1, &got, &flags,
-                                    reinterpret_cast<sockaddr*>(&from), &fromlen, nullptr, nullptr),
-                  0);
+        call("WSARecvFrom 1",
+             api().WSARecvFrom(s.p.server, &wb, 1, &got, &flags, reinterpret_cast<sockaddr*>(&from),
+                               &fromlen, nullptr, nullptr),
+             "0");
         break;
     }
     expect(s.p.server, s.ev, FD_READ);
-    ASSERT_EQ(recv_some(s.p.server), 1);
+    call("recv the rest", recv_some(s.p.server), "1");
     expect_quiet(s.p.server, s.ev);
   }
 }
@@ -104,14 +105,16 @@ TEST_P(Record, R3_SendFamilyReenablesWrite) {
   Selected s = selected_pair(FD_WRITE);
   expect(s.p.server, s.ev, FD_WRITE);
   std::vector<char> chunk(65536, 'w');
-  for (int call = 0; call < 4; ++call) {
+  static const char* const fill[] = {"fill with send", "fill with sendto", "fill with WSASend",
+                                     "fill with WSASendTo"};
+  for (int fn = 0; fn < 4; ++fn) {
     // Fill the pipe with the call under test until it would block.
     int rc = 0;
     for (int i = 0; i < 100000; ++i) {
       WSABUF wb{static_cast<ULONG>(chunk.size()), chunk.data()};
       DWORD sent = 0;
       sockaddr_in peer = address_of(s.p.client);
-      switch (call) {
+      switch (fn) {
         case 0:
           rc = api().send(s.p.server, chunk.data(), static_cast<int>(chunk.size()), 0);
           break;
@@ -129,8 +132,7 @@ TEST_P(Record, R3_SendFamilyReenablesWrite) {
       }
       if (rc == SOCKET_ERROR) break;
     }
-    ASSERT_EQ(rc, SOCKET_ERROR);
-    ASSERT_EQ(api().WSAGetLastError(), WSAEWOULDBLOCK);
+    call(fill[fn], rc, "SOCKET_ERROR WSAEWOULDBLOCK");
     expect_quiet(s.p.server, s.ev, 20);
     // Drain the peer: space returns and FD_WRITE with it.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -155,28 +157,27 @@ int CALLBACK defer_first(LPWSABUF, LPWSABUF, LPQOS, LPQOS, LPWSABUF, LPWSABUF, G
 TEST_P(Record, R3_AcceptReenablesExceptDefer) {
   SOCKET l = listener();
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(l, ev, FD_ACCEPT), 0);
+  call("select ACCEPT", api().WSAEventSelect(l, ev, FD_ACCEPT), "0");
   SOCKET c1 = tcp();
   sockaddr_in a = address_of(l);
-  ASSERT_EQ(api().connect(c1, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  call("connect 1", api().connect(c1, reinterpret_cast<sockaddr*>(&a), sizeof a), "0");
   expect(l, ev, FD_ACCEPT);
   int calls = 0;
-  EXPECT_EQ(api().WSAAccept(l, nullptr, nullptr, defer_first, reinterpret_cast<DWORD_PTR>(&calls)),
-            INVALID_SOCKET);
-  EXPECT_EQ(api().WSAGetLastError(), WSATRY_AGAIN);
+  call_socket(
+      "WSAAccept deferring",
+      api().WSAAccept(l, nullptr, nullptr, defer_first, reinterpret_cast<DWORD_PTR>(&calls)),
+      "INVALID_SOCKET WSATRY_AGAIN");
   // Deferred: not re-enabled, so a second connection is not reported.
   SOCKET c2 = tcp();
-  ASSERT_EQ(api().connect(c2, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  expect_quiet(l, ev);
-  SOCKET s1 =
-      api().WSAAccept(l, nullptr, nullptr, defer_first, reinterpret_cast<DWORD_PTR>(&calls));
-  ASSERT_NE(s1, INVALID_SOCKET);
+  call("connect 2", api().connect(c2, reinterpret_cast<sockaddr*>(&a), sizeof a), "0");
+  expect_quiet(l, ev, kQuietMs, "second connection after CF_DEFER");
+  call_socket(
+      "WSAAccept accepting",
+      api().WSAAccept(l, nullptr, nullptr, defer_first, reinterpret_cast<DWORD_PTR>(&calls)),
+      "a socket");
   expect(l, ev, FD_ACCEPT);  // re-enabled, and the second connection waits
-  SOCKET s2 = api().accept(l, nullptr, nullptr);
-  ASSERT_NE(s2, INVALID_SOCKET);
+  call_socket("accept", api().accept(l, nullptr, nullptr), "a socket");
   expect_quiet(l, ev);
-  api().closesocket(s1);
-  api().closesocket(s2);
 }
 
 // R4: a re-enabling call that fails still re-enables (the page's sequence).
@@ -185,12 +186,12 @@ TEST_P(Record, R4_FailingRecvReenables) {
   send_byte(s.p.client);
   expect(s.p.server, s.ev, FD_READ);
   char b;
-  ASSERT_EQ(raw_recv(s.p.server, &b, 1), 1);  // drained without a re-enabling call
+  call("raw recv", raw_recv(s.p.server, &b, 1), "1");  // drained without a re-enabling call
   send_byte(s.p.client);
-  expect_quiet(s.p.server, s.ev);  // so new data is not reported...
-  ASSERT_EQ(raw_recv(s.p.server, &b, 1), 1);
-  EXPECT_EQ(api().recv(s.p.server, &b, 1, 0), SOCKET_ERROR);  // ...until a recv, even failing
-  EXPECT_EQ(api().WSAGetLastError(), WSAEWOULDBLOCK);
+  expect_quiet(s.p.server, s.ev, kQuietMs, "new data, not re-enabled");  // so not reported...
+  call("raw recv again", raw_recv(s.p.server, &b, 1), "1");
+  // ...until a recv, even a failing one.
+  call("recv", api().recv(s.p.server, &b, 1, 0), "SOCKET_ERROR WSAEWOULDBLOCK");
   send_byte(s.p.client);
   expect(s.p.server, s.ev, FD_READ);
 }
@@ -203,9 +204,9 @@ TEST_P(Record, R5_ReadIsLevelTriggered) {
   send_all(s.p.client, data, 100);
   expect(s.p.server, s.ev, FD_READ);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // all 100 bytes in
-  EXPECT_EQ(recv_some(s.p.server, 50), 50);
+  call("recv 50", recv_some(s.p.server, 50), "50");
   expect(s.p.server, s.ev, FD_READ);
-  EXPECT_EQ(recv_some(s.p.server, 50), 50);
+  call("recv 50 more", recv_some(s.p.server, 50), "50");
   expect_quiet(s.p.server, s.ev);
 }
 
@@ -213,31 +214,27 @@ TEST_P(Record, R5_PeekReenablesAndReReports) {
   Selected s = selected_pair(FD_READ);
   send_byte(s.p.client);
   expect(s.p.server, s.ev, FD_READ);
-  EXPECT_EQ(recv_some(s.p.server, 1, MSG_PEEK), 1);
+  call("peek", recv_some(s.p.server, 1, MSG_PEEK), "1");
   expect(s.p.server, s.ev, FD_READ);
-  EXPECT_EQ(recv_some(s.p.server, 1, MSG_PEEK), 1);
+  call("peek again", recv_some(s.p.server, 1, MSG_PEEK), "1");
   expect(s.p.server, s.ev, FD_READ);
-  EXPECT_EQ(recv_some(s.p.server, 1), 1);
+  call("recv", recv_some(s.p.server, 1), "1");
   expect_quiet(s.p.server, s.ev);
 }
 
 TEST_P(Record, R5_AcceptIsLevelTriggered) {
   SOCKET l = listener();
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(l, ev, FD_ACCEPT), 0);
+  call("select ACCEPT", api().WSAEventSelect(l, ev, FD_ACCEPT), "0");
   sockaddr_in a = address_of(l);
   SOCKET c1 = tcp(), c2 = tcp();
-  ASSERT_EQ(api().connect(c1, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(api().connect(c2, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  call("connect 1", api().connect(c1, reinterpret_cast<sockaddr*>(&a), sizeof a), "0");
+  call("connect 2", api().connect(c2, reinterpret_cast<sockaddr*>(&a), sizeof a), "0");
   expect(l, ev, FD_ACCEPT);
-  SOCKET s1 = api().accept(l, nullptr, nullptr);
-  ASSERT_NE(s1, INVALID_SOCKET);
+  call_socket("accept 1", api().accept(l, nullptr, nullptr), "a socket");
   expect(l, ev, FD_ACCEPT);
-  SOCKET s2 = api().accept(l, nullptr, nullptr);
-  ASSERT_NE(s2, INVALID_SOCKET);
+  call_socket("accept 2", api().accept(l, nullptr, nullptr), "a socket");
   expect_quiet(l, ev);
-  api().closesocket(s1);
-  api().closesocket(s2);
 }
 
 TEST_P(Record, R5_OobIsLevelTriggered) {
@@ -247,20 +244,19 @@ TEST_P(Record, R5_OobIsLevelTriggered) {
   // A peek at the urgent byte re-enables FD_OOB and leaves the byte: it is
   // reported again.
   char c = 0;
-  EXPECT_EQ(api().recv(s.p.server, &c, 1, MSG_OOB | MSG_PEEK), 1);
+  call("peek OOB", api().recv(s.p.server, &c, 1, MSG_OOB | MSG_PEEK), "1");
   expect(s.p.server, s.ev, FD_OOB);
   if (running_under_wine()) {
     // Wine's recv passes the urgent mark as Linux does and drops the byte;
     // wsx keeps it on Linux itself (docs/semantics.md).
-    EXPECT_EQ(api().recv(s.p.server, &c, 1, MSG_OOB), 1);
+    call("recv OOB", api().recv(s.p.server, &c, 1, MSG_OOB), "1");
     return;
   }
   // So does a normal receive that finds no normal data.
-  EXPECT_EQ(recv_some(s.p.server, 1), SOCKET_ERROR);
-  EXPECT_EQ(api().WSAGetLastError(), WSAEWOULDBLOCK);
+  call("recv", recv_some(s.p.server, 1), "SOCKET_ERROR WSAEWOULDBLOCK");
   expect(s.p.server, s.ev, FD_OOB);
-  EXPECT_EQ(api().recv(s.p.server, &c, 1, MSG_OOB), 1);
-  EXPECT_EQ(c, '!');
+  call("recv OOB", api().recv(s.p.server, &c, 1, MSG_OOB), "1");
+  observe("urgent byte", std::string(1, c), "!");
   expect_quiet(s.p.server, s.ev);
 }
 
@@ -281,10 +277,10 @@ TEST_P(Record, R8_UrgentByteSurvivesNormalReads) {
     int n = api().recv(s.p.server, buf, sizeof buf, 0);
     if (n > 0) normal.append(buf, static_cast<std::size_t>(n));
   }
-  EXPECT_EQ(normal, "abcd");
+  observe("normal bytes", normal, "abcd");
   char c = 0;
-  EXPECT_EQ(api().recv(s.p.server, &c, 1, MSG_OOB), 1);
-  EXPECT_EQ(c, '!');
+  call("recv OOB", api().recv(s.p.server, &c, 1, MSG_OOB), "1");
+  observe("urgent byte", std::string(1, c), "!");
 }
 
 // R6: FD_QOS and FD_GROUP_QOS are accepted in masks and (with no QoS
@@ -302,35 +298,32 @@ TEST_P(Record, R6_EdgeEventsNeverReportedUnrequested) {
 TEST_P(Record, R7_WriteAfterConnectAndAccept) {
   SOCKET l = listener();
   WSAEVENT lev = event(), cev = event();
-  ASSERT_EQ(api().WSAEventSelect(l, lev, FD_ACCEPT | FD_WRITE), 0);
+  call("select listener", api().WSAEventSelect(l, lev, FD_ACCEPT | FD_WRITE), "0");
   SOCKET c = tcp();
-  ASSERT_EQ(api().WSAEventSelect(c, cev, FD_CONNECT | FD_WRITE), 0);
+  call("select client", api().WSAEventSelect(c, cev, FD_CONNECT | FD_WRITE), "0");
   sockaddr_in a = address_of(l);
-  EXPECT_EQ(api().connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a), SOCKET_ERROR);
-  EXPECT_EQ(api().WSAGetLastError(), WSAEWOULDBLOCK);
-  WSANETWORKEVENTS ne = expect(c, cev, FD_CONNECT | FD_WRITE);
-  EXPECT_EQ(ne.iErrorCode[FD_CONNECT_BIT], 0);
+  call("connect", api().connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a),
+       "SOCKET_ERROR WSAEWOULDBLOCK");
+  expect(c, cev, FD_CONNECT | FD_WRITE, "", "client: expect {WRITE|CONNECT}");
   expect(l, lev, FD_ACCEPT);
-  SOCKET s = api().accept(l, nullptr, nullptr);
-  ASSERT_NE(s, INVALID_SOCKET);
-  expect(s, lev, FD_WRITE);
+  SOCKET s = call_socket("accept", api().accept(l, nullptr, nullptr), "a socket");
+  expect(s, lev, FD_WRITE, "", "accepted: expect {WRITE}");
+  int sent = 0;
   for (int i = 0; i < 10; ++i)
-    ASSERT_EQ(api().send(c, "x", 1, 0), 1);
-  expect_quiet(c, cev);
-  api().closesocket(s);
+    sent += api().send(c, "x", 1, 0);
+  observe("10 sends of 1 byte", std::to_string(sent), "10");
+  expect_quiet(c, cev, kQuietMs, "client after sends that succeed");
 }
 
 TEST_P(Record, R7_UdpWritableAfterBind) {
-  SOCKET u = api().socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-  ASSERT_NE(u, INVALID_SOCKET);
+  SOCKET u = call_socket("socket", api().socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), "a socket");
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(u, ev, FD_WRITE | FD_READ), 0);
+  call("select WRITE|READ", api().WSAEventSelect(u, ev, FD_WRITE | FD_READ), "0");
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(api().bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  call("bind", api().bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a), "0");
   expect(u, ev, FD_WRITE);
-  api().closesocket(u);
 }
 
 // R8: urgent data is FD_OOB only while SO_OOBINLINE is off.
@@ -338,16 +331,17 @@ TEST_P(Record, R8_OobInlineGivesReadNotOob) {
   SOCKET l = listener();
   Pair p = connected(l);
   int on = 1;
-  ASSERT_EQ(
+  call(
+      "SO_OOBINLINE on",
       api().setsockopt(p.server, SOL_SOCKET, SO_OOBINLINE, reinterpret_cast<char*>(&on), sizeof on),
-      0);
+      "0");
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(p.server, ev, FD_OOB | FD_READ), 0);
+  call("select OOB|READ", api().WSAEventSelect(p.server, ev, FD_OOB | FD_READ), "0");
   send_byte(p.client, '!', MSG_OOB);
-  expect(p.server, ev, FD_READ);
+  expect(p.server, ev, FD_READ, "", "urgent byte inline: expect {READ}");
   char c = 0;
-  EXPECT_EQ(api().recv(p.server, &c, 1, 0), 1);
-  EXPECT_EQ(c, '!');
+  call("recv", api().recv(p.server, &c, 1, 0), "1");
+  observe("byte", std::string(1, c), "!");
   expect_quiet(p.server, ev);
 }
 
@@ -359,31 +353,27 @@ TEST_P(Record, R9_GracefulCloseAfterDataIsRead) {
   send_byte(s.p.client);
   close(s.p.client);
   expect(s.p.server, s.ev, FD_READ);
-  EXPECT_EQ(recv_some(s.p.server, 1), 1);
-  expect(s.p.server, s.ev, FD_READ);  // one byte left: no FD_CLOSE yet
-  EXPECT_EQ(recv_some(s.p.server, 1), 1);
-  WSANETWORKEVENTS ne = expect(s.p.server, s.ev, FD_CLOSE);
-  EXPECT_EQ(ne.iErrorCode[FD_CLOSE_BIT], 0);
-  EXPECT_EQ(recv_some(s.p.server), 0);  // end of data, and still no FD_READ
+  call("recv 1", recv_some(s.p.server, 1), "1");
+  expect(s.p.server, s.ev, FD_READ, "", "one byte left: expect {READ}");  // no FD_CLOSE yet
+  call("recv the last", recv_some(s.p.server, 1), "1");
+  expect(s.p.server, s.ev, FD_CLOSE);
+  call("recv at the end", recv_some(s.p.server), "0");  // end of data, and still no FD_READ
   expect_quiet(s.p.server, s.ev);
 }
 
 TEST_P(Record, R9_ResetGivesConnReset) {
   Selected s = selected_pair(FD_READ | FD_CLOSE);
   reset_close(s.p.client);
-  WSANETWORKEVENTS ne = expect(s.p.server, s.ev, FD_CLOSE);
-  EXPECT_EQ(ne.iErrorCode[FD_CLOSE_BIT], WSAECONNRESET);
-  EXPECT_EQ(recv_some(s.p.server), SOCKET_ERROR);
-  EXPECT_EQ(api().WSAGetLastError(), WSAECONNRESET);
+  expect(s.p.server, s.ev, FD_CLOSE, "CLOSE=WSAECONNRESET", "after a reset");
+  call("recv after the reset", recv_some(s.p.server), "SOCKET_ERROR WSAECONNRESET");
 }
 
 TEST_P(Record, R9_CloseAfterOwnShutdownAndPeerFin) {
   Selected s = selected_pair(FD_READ | FD_CLOSE);
-  ASSERT_EQ(api().shutdown(s.p.server, SD_SEND), 0);
-  expect_quiet(s.p.server, s.ev);  // our own FIN is not a close indication
+  call("shutdown SD_SEND", api().shutdown(s.p.server, SD_SEND), "0");
+  expect_quiet(s.p.server, s.ev, kQuietMs, "own FIN");  // not a close indication
   close(s.p.client);
-  WSANETWORKEVENTS ne = expect(s.p.server, s.ev, FD_CLOSE);
-  EXPECT_EQ(ne.iErrorCode[FD_CLOSE_BIT], 0);
+  expect(s.p.server, s.ev, FD_CLOSE);
 }
 
 // R10: FD_CONNECT once the outcome is known, with its error.
@@ -393,24 +383,24 @@ TEST_P(Record, R10_ConnectRefusedCarriesTheError) {
   close(l);
   SOCKET c = tcp();
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(c, ev, FD_CONNECT | FD_WRITE | FD_CLOSE), 0);
+  call("select CONNECT|WRITE|CLOSE", api().WSAEventSelect(c, ev, FD_CONNECT | FD_WRITE | FD_CLOSE),
+       "0");
+  // Whether the refusal is known at once or later is the kernel's timing;
+  // the event carries it either way.
   api().connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  WSANETWORKEVENTS ne = expect(c, ev, FD_CONNECT);
-  EXPECT_EQ(ne.iErrorCode[FD_CONNECT_BIT], WSAECONNREFUSED);
+  expect(c, ev, FD_CONNECT, "CONNECT=WSAECONNREFUSED", "refused");
 }
 
 // R10 and the pages' "even when connect succeeds immediately, as is typical
 // with a datagram socket".
 TEST_P(Record, R10_DatagramConnectReportsConnectAtOnce) {
-  if (api().is_system) GTEST_SKIP() << "compared separately (docs/semantics.md)";
   SOCKET u = udp();
   SOCKET peer = udp();
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(u, ev, FD_CONNECT), 0);
+  call("select CONNECT", api().WSAEventSelect(u, ev, FD_CONNECT), "0");
   sockaddr_in a = address_of(peer);
-  ASSERT_EQ(api().connect(u, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  WSANETWORKEVENTS ne = expect(u, ev, FD_CONNECT);
-  EXPECT_EQ(ne.iErrorCode[FD_CONNECT_BIT], 0);
+  call("connect", api().connect(u, reinterpret_cast<sockaddr*>(&a), sizeof a), "0");
+  expect(u, ev, FD_CONNECT, "", "datagram connect: expect {CONNECT}");
 }
 
 // R11: datagrams: FD_READ per datagram while any is queued; never
@@ -419,15 +409,16 @@ TEST_P(Record, R11_DatagramReadIsPerDatagram) {
   SOCKET u = udp();
   SOCKET tx = udp();
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(u, ev, FD_READ | FD_ACCEPT | FD_CLOSE), 0);
+  call("select READ|ACCEPT|CLOSE", api().WSAEventSelect(u, ev, FD_READ | FD_ACCEPT | FD_CLOSE),
+       "0");
   sockaddr_in a = address_of(u);
   for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(api().sendto(tx, "abc", 3, 0, reinterpret_cast<sockaddr*>(&a), sizeof a), 3);
+    call("sendto", api().sendto(tx, "abc", 3, 0, reinterpret_cast<sockaddr*>(&a), sizeof a), "3");
   }
   char buf[8];
   for (int i = 0; i < 3; ++i) {
     expect(u, ev, FD_READ);
-    EXPECT_EQ(api().recvfrom(u, buf, sizeof buf, 0, nullptr, nullptr), 3);
+    call("recvfrom", api().recvfrom(u, buf, sizeof buf, 0, nullptr, nullptr), "3");
   }
   expect_quiet(u, ev);
   close(tx);
@@ -438,14 +429,13 @@ TEST_P(Record, R11_TruncatedDatagramIsMsgSize) {
   SOCKET u = udp();
   SOCKET tx = udp();
   sockaddr_in a = address_of(u);
-  ASSERT_EQ(api().sendto(tx, "abcdef", 6, 0, reinterpret_cast<sockaddr*>(&a), sizeof a), 6);
+  call("sendto", api().sendto(tx, "abcdef", 6, 0, reinterpret_cast<sockaddr*>(&a), sizeof a), "6");
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(u, ev, FD_READ), 0);
+  call("select READ", api().WSAEventSelect(u, ev, FD_READ), "0");
   expect(u, ev, FD_READ);
   char buf[2];
-  EXPECT_EQ(api().recv(u, buf, sizeof buf, 0), SOCKET_ERROR);
-  EXPECT_EQ(api().WSAGetLastError(), WSAEMSGSIZE);
-  EXPECT_EQ(std::memcmp(buf, "ab", 2), 0);
+  call("recv 2 of 6", api().recv(u, buf, sizeof buf, 0), "SOCKET_ERROR WSAEMSGSIZE");
+  observe("bytes", std::string(buf, 2), "ab");
   expect_quiet(u, ev);
 }
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -18,67 +19,80 @@ TEST_P(Wait, W1_ReturnValues) {
   std::vector<WSAEVENT> evs;
   for (int i = 0; i < 10; ++i)
     evs.push_back(event());
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(10, evs.data(), FALSE, 0, FALSE), WSA_WAIT_TIMEOUT);
+  call_wait("none set", api().WSAWaitForMultipleEvents(10, evs.data(), FALSE, 0, FALSE),
+            "WSA_WAIT_TIMEOUT");
   api().WSASetEvent(evs[7]);
   api().WSASetEvent(evs[3]);
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(10, evs.data(), FALSE, 0, FALSE), WSA_WAIT_EVENT_0 + 3);
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(10, evs.data(), TRUE, 10, FALSE), WSA_WAIT_TIMEOUT);
+  call_wait("3 and 7 set", api().WSAWaitForMultipleEvents(10, evs.data(), FALSE, 0, FALSE),
+            "WSA_WAIT_EVENT_0+3");
+  call_wait("3 and 7 set, wait all",
+            api().WSAWaitForMultipleEvents(10, evs.data(), TRUE, 10, FALSE), "WSA_WAIT_TIMEOUT");
   for (auto e : evs)
     api().WSASetEvent(e);
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(10, evs.data(), TRUE, 0, FALSE), WSA_WAIT_EVENT_0);
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(0, evs.data(), FALSE, 0, FALSE), WSA_WAIT_FAILED);
-  EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_PARAMETER);
-  if (!api().is_system) {  // Wine's ws2_32 dereferences a NULL array
-    EXPECT_EQ(api().WSAWaitForMultipleEvents(1, nullptr, FALSE, 0, FALSE), WSA_WAIT_FAILED);
-    EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_PARAMETER);
+  call_wait("all set, wait all", api().WSAWaitForMultipleEvents(10, evs.data(), TRUE, 0, FALSE),
+            "WSA_WAIT_EVENT_0+0");
+  call_wait("0 events", api().WSAWaitForMultipleEvents(0, evs.data(), FALSE, 0, FALSE),
+            "WSA_WAIT_FAILED WSA_INVALID_PARAMETER");
+  const char* null_probe = "NULL array";
+  if (!crashes_system(null_probe)) {
+    call_wait(null_probe, api().WSAWaitForMultipleEvents(1, nullptr, FALSE, 0, FALSE),
+              "WSA_WAIT_FAILED WSA_INVALID_PARAMETER");
   }
   WSAEVENT dead = api().WSACreateEvent();
   api().WSACloseEvent(dead);
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(1, &dead, FALSE, 0, FALSE), WSA_WAIT_FAILED);
-  EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_HANDLE);
+  call_wait("a closed event", api().WSAWaitForMultipleEvents(1, &dead, FALSE, 0, FALSE),
+            "WSA_WAIT_FAILED WSA_INVALID_HANDLE");
 }
 
 TEST_P(Wait, W1_TimeoutAndInfinite) {
   WSAEVENT ev = event();
   auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(1, &ev, FALSE, 50, FALSE), WSA_WAIT_TIMEOUT);
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(50));
+  call_wait("50 ms", api().WSAWaitForMultipleEvents(1, &ev, FALSE, 50, FALSE), "WSA_WAIT_TIMEOUT");
+  bool waited = std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(50);
+  observe("waited the whole 50 ms", waited ? "yes" : "no", "yes");
   std::thread t([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
     api().WSASetEvent(ev);
   });
-  EXPECT_EQ(api().WSAWaitForMultipleEvents(1, &ev, FALSE, WSA_INFINITE, FALSE), WSA_WAIT_EVENT_0);
+  // Infinite, and set from another thread 30 ms later (the watchdog bounds it).
+  call_wait("infinite", api().WSAWaitForMultipleEvents(1, &ev, FALSE, WSA_INFINITE, FALSE),
+            "WSA_WAIT_EVENT_0+0");
   t.join();
 }
 
 // W1 beyond Winsock: 65 events and far more, where Winsock stops at 64.
+// Side by side, the system takes 64 and refuses 65 (the difference wsx
+// exists for); the larger counts are wsx's alone.
 TEST_P(Wait, W1_NoSixtyFourEventLimit) {
-  if (api().is_system) {
-    std::vector<WSAEVENT> evs;
-    for (int i = 0; i < WSA_MAXIMUM_WAIT_EVENTS + 1; ++i)
-      evs.push_back(event());
-    EXPECT_EQ(api().WSAWaitForMultipleEvents(65, evs.data(), FALSE, 0, FALSE), WSA_WAIT_FAILED);
-    EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_PARAMETER);
-    return;
-  }
-  for (DWORD n : {65u, 1000u, 1000000u}) {
-    std::vector<WSAEVENT> evs(n);
-    for (auto& e : evs)
+  std::vector<WSAEVENT> evs;
+  for (int i = 0; i < WSA_MAXIMUM_WAIT_EVENTS + 1; ++i)
+    evs.push_back(event());
+  api().WSASetEvent(evs[63]);
+  call_wait("64 events", api().WSAWaitForMultipleEvents(64, evs.data(), FALSE, 0, FALSE),
+            "WSA_WAIT_EVENT_0+63");
+  api().WSAResetEvent(evs[63]);
+  api().WSASetEvent(evs[64]);
+  call_wait("65 events", api().WSAWaitForMultipleEvents(65, evs.data(), FALSE, 0, FALSE),
+            "WSA_WAIT_EVENT_0+64");
+  if (is_system()) return;
+  for (DWORD n : {1000u, 1000000u}) {
+    std::vector<WSAEVENT> many(n);
+    for (auto& e : many)
       e = api().WSACreateEvent();
-    api().WSASetEvent(evs[n - 1]);
-    EXPECT_EQ(api().WSAWaitForMultipleEvents(n, evs.data(), FALSE, 0, FALSE),
+    api().WSASetEvent(many[n - 1]);
+    EXPECT_EQ(api().WSAWaitForMultipleEvents(n, many.data(), FALSE, 0, FALSE),
               WSA_WAIT_EVENT_0 + n - 1)
         << n;
     // And a real wait, woken from another thread.
-    api().WSAResetEvent(evs[n - 1]);
+    api().WSAResetEvent(many[n - 1]);
     std::thread t([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      api().WSASetEvent(evs[n / 2]);
+      api().WSASetEvent(many[n / 2]);
     });
-    EXPECT_EQ(api().WSAWaitForMultipleEvents(n, evs.data(), FALSE, 10000, FALSE),
+    EXPECT_EQ(api().WSAWaitForMultipleEvents(n, many.data(), FALSE, 10000, FALSE),
               WSA_WAIT_EVENT_0 + n / 2);
     t.join();
-    for (auto e : evs)
+    for (auto e : many)
       api().WSACloseEvent(e);
   }
 }
@@ -87,36 +101,32 @@ TEST_P(Wait, W1_NoSixtyFourEventLimit) {
 // waits neither crashes nor hangs it.
 TEST_P(Wait, W2_ManualResetEvents) {
   WSAEVENT ev = event();
-  EXPECT_FALSE(signalled(ev));
-  EXPECT_TRUE(api().WSASetEvent(ev));
-  EXPECT_TRUE(signalled(ev));
-  EXPECT_TRUE(signalled(ev));  // still set: manual reset
-  EXPECT_TRUE(api().WSAResetEvent(ev));
-  EXPECT_FALSE(signalled(ev));
+  expect_signalled("new", ev, 0, false);
+  call_bool("set", api().WSASetEvent(ev), "TRUE");
+  expect_signalled("after set", ev, 0, true);
+  expect_signalled("after a wait", ev, 0, true);  // still set: manual reset
+  call_bool("reset", api().WSAResetEvent(ev), "TRUE");
+  expect_signalled("after reset", ev, 0, false);
   WSAEVENT dead = api().WSACreateEvent();
-  EXPECT_TRUE(api().WSACloseEvent(dead));
-  if (!api().is_system) {
-    EXPECT_FALSE(api().WSASetEvent(dead));
-    EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_HANDLE);
-    EXPECT_FALSE(api().WSACloseEvent(dead));
-    EXPECT_EQ(api().WSAGetLastError(), WSA_INVALID_HANDLE);
-  }
+  call_bool("close", api().WSACloseEvent(dead), "TRUE");
+  call_bool("set a closed event", api().WSASetEvent(dead), "FALSE WSA_INVALID_HANDLE");
+  call_bool("close a closed event", api().WSACloseEvent(dead), "FALSE WSA_INVALID_HANDLE");
 }
 
+// Windows leaves this undefined; wsx fails the wait at once. The wait is
+// bounded (2 s) so that the system's answer is seen too.
 TEST_P(Wait, W2_CloseWhileAnotherThreadWaits) {
-  if (api().is_system) GTEST_SKIP() << "closing a handle being waited on is undefined in Windows";
   WSAEVENT ev = api().WSACreateEvent();
   DWORD r = 0;
   int err = 0;
   std::thread t([&] {
-    r = api().WSAWaitForMultipleEvents(1, &ev, FALSE, 10000, FALSE);
+    r = api().WSAWaitForMultipleEvents(1, &ev, FALSE, 2000, FALSE);
     err = api().WSAGetLastError();
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  EXPECT_TRUE(api().WSACloseEvent(ev));
+  call_bool("close while waited on", api().WSACloseEvent(ev), "TRUE");
   t.join();
-  EXPECT_EQ(r, WSA_WAIT_FAILED);
-  EXPECT_EQ(err, WSA_INVALID_HANDLE);
+  observe("the waiting thread's wait", wait_result(r, err), "WSA_WAIT_FAILED WSA_INVALID_HANDLE");
 }
 
 // W3: a wait in one thread sees events recorded by I/O in another.
@@ -124,7 +134,7 @@ TEST_P(Wait, W3_CrossThreadIoWakesWaiter) {
   SOCKET l = listener();
   Pair p = connected(l);
   WSAEVENT ev = event();
-  ASSERT_EQ(api().WSAEventSelect(p.server, ev, FD_READ), 0);
+  call("select READ", api().WSAEventSelect(p.server, ev, FD_READ), "0");
   constexpr int kRounds = 200;
   std::atomic<int> seen{0};
   std::thread waiter([&] {
@@ -140,13 +150,15 @@ TEST_P(Wait, W3_CrossThreadIoWakesWaiter) {
       }
     }
   });
-  for (int i = 0; i < kRounds; ++i) {
-    while (seen.load() < i)
+  // Bounded: a waiter that gave up must not leave this loop spinning.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int i = 0; i < kRounds && std::chrono::steady_clock::now() < deadline; ++i) {
+    while (seen.load() < i && std::chrono::steady_clock::now() < deadline)
       std::this_thread::yield();
     send_byte(p.client);
   }
   waiter.join();
-  EXPECT_EQ(seen.load(), kRounds);
+  observe("bytes seen by the other thread", std::to_string(seen.load()), std::to_string(kRounds));
 }
 
 // W4: the wait set returns every signalled member, by the number signalled.

@@ -1,13 +1,26 @@
 // The fixture every conformance test uses: Winsock started through the API
 // under test, real sockets on loopback, and "exactly these events, then
 // nothing for a while" as one call.
+//
+// Every observation a scenario makes goes through a helper that records it
+// as a step of the scenario's trace (trace.hpp): the events seen with their
+// error codes, each call's result and error. Run against wsx (Wsx/...) the
+// helpers also hold each step to what the rules want. Run against the
+// system's ws2_32 (System/..., Windows only) they only record; the test then
+// compares the system's trace with wsx's, step by step, and fails on any
+// difference that known_differences.cpp does not list. So one scenario,
+// written once, is both wsx's conformance test and the side-by-side check.
 #pragma once
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <source_location>
 #include <string>
 #include <vector>
 
+#include "compat/trace.hpp"
 #include "compat/winsock_api.hpp"
 
 namespace wsx::test {
@@ -20,8 +33,9 @@ inline constexpr int kQuietMs = 300;
 inline constexpr int kEventTimeoutMs = 5000;
 inline constexpr int kQuietMs = 100;
 #endif
-
-std::string events_str(long mask);
+// No scenario may run longer than this; past it the process ends with the
+// test's name (a hang would otherwise eat the whole run's time-out).
+inline constexpr int kScenarioLimitSeconds = 180;
 
 // True under Wine, whose ws2_32 sits on a POSIX kernel and shows some of its
 // behaviour (docs/semantics.md lists where); real Windows is never Wine.
@@ -29,10 +43,20 @@ bool running_under_wine();
 
 class WinsockTest : public ::testing::TestWithParam<const WinsockApi*> {
  protected:
-  const WinsockApi& api() const { return *GetParam(); }
+  using Where = std::source_location;
+
+  const WinsockApi& api() const { return *api_; }
+  // True while the scenario runs against the system's ws2_32.
+  bool is_system() const { return api_->is_system; }
+  // True while each step is held to the rules (wsx); false while a
+  // side-by-side run only records (the system, and wsx's second run).
+  bool checking() const { return checking_; }
 
   void SetUp() override;
   void TearDown() override;
+  // gtest's test body, declared again here so that the side-by-side run can
+  // run the scenario a second time, against wsx, from TearDown.
+  void TestBody() override = 0;
 
   SOCKET tcp(int af = AF_INET);
   SOCKET udp();  // bound to 127.0.0.1, any port
@@ -44,6 +68,8 @@ class WinsockTest : public ::testing::TestWithParam<const WinsockApi*> {
   };
   // A connected pair through `l` (which may already be selected).
   Pair connected(SOCKET l);
+  // Closed at the end of the test, like the sockets the fixture makes.
+  SOCKET adopt(SOCKET s);
   WSAEVENT event();
   void close(SOCKET s);
   void close_event(WSAEVENT e);
@@ -54,20 +80,61 @@ class WinsockTest : public ::testing::TestWithParam<const WinsockApi*> {
   int recv_some(SOCKET s, int max = 65536, int flags = 0);
 
   // Waits up to timeout_ms for ev, then enumerates s with it; the mask seen
-  // (0 when the wait timed out). Errors of reported bits go to *ne.
+  // (0 when the wait timed out). Errors of reported bits go to *ne. Not a
+  // step: the helpers below make steps of what it sees.
   long next(SOCKET s, WSAEVENT ev, int timeout_ms, WSANETWORKEVENTS* ne = nullptr);
-  // Exactly `mask`: each bit reported once, nothing else, then nothing more
-  // for kQuietMs. Returns the error codes of the reported bits.
-  WSANETWORKEVENTS expect(SOCKET s, WSAEVENT ev, long mask);
-  void expect_quiet(SOCKET s, WSAEVENT ev, int ms = kQuietMs);
   bool signalled(WSAEVENT ev, int timeout_ms = 0);
 
+  // ---- steps: recorded, and held to `want` while checking ----------------
+  // Exactly `mask`: each bit reported once, nothing else, then nothing more
+  // for kQuietMs. `errors` is the error part the rules want
+  // ("CLOSE=WSAECONNRESET"; bits not named must have error 0). Returns the
+  // error codes of the reported bits.
+  WSANETWORKEVENTS expect(SOCKET s, WSAEVENT ev, long mask, const char* errors = "",
+                          const char* what = nullptr, Where where = Where::current());
+  void expect_quiet(SOCKET s, WSAEVENT ev, int ms = kQuietMs, const char* what = "quiet",
+                    Where where = Where::current());
+  void expect_signalled(const char* what, WSAEVENT ev, int timeout_ms, bool want,
+                        Where where = Where::current());
+  // A call's result as trace.hpp writes it; WSAGetLastError() is read at
+  // once, so pass the call itself as `rc`. Each returns `rc`; call_socket
+  // also adopts the socket it is given.
+  int call(const char* what, int rc, const char* want, Where where = Where::current());
+  SOCKET call_socket(const char* what, SOCKET rc, const char* want, Where where = Where::current());
+  BOOL call_bool(const char* what, BOOL rc, const char* want, Where where = Where::current());
+  DWORD call_wait(const char* what, DWORD rc, const char* want, Where where = Where::current());
+  // Anything else the scenario looks at (bytes read, a value).
+  void observe(const char* what, const std::string& seen, const std::string& want,
+               Where where = Where::current());
+  // Some probes the pages answer with an error crash Wine's ws2_32 (a NULL
+  // pointer it dereferences). True when `what` must not run: the system
+  // under Wine. The step then records that it did not run, which the
+  // known-differences table lists.
+  bool crashes_system(const char* what);
+
  private:
+  void start();
+  void release();
+  void record(const char* what, std::string seen, const std::string& want, Where where);
+#ifdef _WIN32
+  void finish_side_by_side();
+#endif
+
+  const WinsockApi* api_ = nullptr;
+  bool checking_ = true;
+  Trace trace_;
   std::vector<SOCKET> sockets_;
   std::vector<WSAEVENT> events_;
+  // What gtest would have reported while only recording: a check the
+  // scenario makes outside the helpers is still part of the comparison.
+  std::unique_ptr<::testing::TestPartResultArray> intercepted_;
+  std::unique_ptr<::testing::ScopedFakeTestPartResultReporter> reporter_;
+  void intercept();  // from now on, into a fresh intercepted_
 };
 
-// Instantiates a conformance suite for wsx and, on Windows, for the system.
+// Instantiates a conformance suite for wsx and, on Windows, for the system
+// (the side-by-side run). Wsx comes first, so a run of both halves in one
+// process compares with the trace wsx's own run left behind.
 #ifdef _WIN32
 #define WSX_CONFORMANCE_SUITE(suite)                                                   \
   INSTANTIATE_TEST_SUITE_P(Wsx, suite, ::testing::Values(&::wsx::test::kWsxApi),       \
