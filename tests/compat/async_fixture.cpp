@@ -5,39 +5,21 @@
 
 namespace wsx::test {
 
-namespace {
-
-const char* event_name(int e) {
-  switch (e) {
-    case FD_READ:
-      return "READ";
-    case FD_WRITE:
-      return "WRITE";
-    case FD_OOB:
-      return "OOB";
-    case FD_ACCEPT:
-      return "ACCEPT";
-    case FD_CONNECT:
-      return "CONNECT";
-    case FD_CLOSE:
-      return "CLOSE";
-    default:
-      return "?";
-  }
-}
-
-}  // namespace
-
-std::string notes_str(const std::vector<Note>& notes) {
+std::string AsyncTest::notes_str(const std::vector<Note>& notes) {
   std::string s = "[";
   for (const Note& n : notes) {
     if (s.size() > 1) s += ", ";
-    s += event_name(n.event);
+    s += events_str(n.event).substr(1);
+    s.pop_back();  // "READ" out of "{READ}"
     if (n.error) {
       // Appended piece by piece: GCC 12 -O3 warns falsely (-Wrestrict) on
       // a chained string concatenation here.
-      s += '(';
-      s += std::to_string(n.error);
+      s += ' ';
+      s += error_name(n.error);
+    }
+    if (n.message != kMsg) {
+      s += " (message WM_USER+";
+      s += std::to_string(static_cast<long>(n.message) - WM_USER);
       s += ')';
     }
   }
@@ -46,13 +28,15 @@ std::string notes_str(const std::vector<Note>& notes) {
 
 void AsyncTest::TearDown() {
   for (HWND q : queues_)
-    wsx_DestroyMessageQueue(q);
+    api().close_window(q);
+  queues_.clear();
+  kept_.clear();
   WinsockTest::TearDown();
 }
 
 HWND AsyncTest::queue() {
-  HWND q = wsx_CreateMessageQueue();
-  EXPECT_NE(q, nullptr);
+  HWND q = api().open_window();
+  EXPECT_NE(q, nullptr) << error_name(api().WSAGetLastError());
   queues_.push_back(q);
   return q;
 }
@@ -67,8 +51,8 @@ std::vector<Note> AsyncTest::drain(HWND q, int timeout_ms) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline - std::chrono::steady_clock::now())
                     .count();
-    int n = wsx_GetMessages(q, msgs, 64, 0, 0, static_cast<DWORD>(left > 0 ? left : 0));
-    EXPECT_GE(n, 0) << "GetMessages failed: " << wsx_WSAGetLastError();
+    int n = api().take_messages(q, msgs, 64, static_cast<DWORD>(left > 0 ? left : 0));
+    EXPECT_GE(n, 0) << "taking messages failed: " << error_name(api().WSAGetLastError());
     if (n <= 0) break;
     for (int i = 0; i < n; ++i) {
       out.push_back(Note{static_cast<SOCKET>(msgs[i].wParam), msgs[i].message,
@@ -97,7 +81,7 @@ std::vector<Note> AsyncTest::take_for(HWND q, SOCKET s, std::size_t want, int ti
                     deadline - std::chrono::steady_clock::now())
                     .count();
     if (left <= 0) break;
-    int n = wsx_GetMessages(q, &m, 1, 0, 0, static_cast<DWORD>(left));
+    int n = api().take_messages(q, &m, 1, static_cast<DWORD>(left));
     if (n <= 0) break;
     Note note{static_cast<SOCKET>(m.wParam), m.message, WSAGETSELECTEVENT(m.lParam),
               WSAGETSELECTERROR(m.lParam)};
@@ -110,24 +94,24 @@ std::vector<Note> AsyncTest::take_for(HWND q, SOCKET s, std::size_t want, int ti
   return mine;
 }
 
-std::vector<Note> AsyncTest::expect_messages(HWND q, SOCKET s, const std::vector<int>& events,
-                                             UINT message) {
-  std::vector<Note> got = take_for(q, s, events.size(), kEventTimeoutMs);
+std::vector<Note> AsyncTest::expect_messages(HWND q, SOCKET s, const std::vector<Reply>& replies,
+                                             UINT message, Where where) {
+  std::vector<Note> got = take_for(q, s, replies.size(), kEventTimeoutMs);
+  std::vector<Note> extra = take_for(q, s, 1, kQuietMs);
   std::vector<Note> want;
-  for (int e : events)
-    want.push_back(Note{s, message, e, 0});
-  EXPECT_EQ(got.size(), events.size()) << "got " << notes_str(got) << ", want " << notes_str(want);
-  for (std::size_t i = 0; i < std::min(got.size(), events.size()); ++i) {
-    EXPECT_EQ(got[i].event, events[i]) << "got " << notes_str(got) << ", want " << notes_str(want);
-    EXPECT_EQ(got[i].message, message);
-  }
-  expect_no_messages(q, s);
+  for (const Reply& r : replies)
+    want.push_back(Note{s, message, r.event, r.error});
+  std::string seen = notes_str(got);
+  if (!extra.empty()) seen += " then " + notes_str(extra);
+  std::string label = "messages for " + name_of(s);
+  observe(label.c_str(), seen, notes_str(want), where);
   return got;
 }
 
-void AsyncTest::expect_no_messages(HWND q, SOCKET s, int ms) {
+void AsyncTest::expect_no_messages(HWND q, SOCKET s, int ms, Where where) {
   std::vector<Note> extra = take_for(q, s, 1, ms);
-  EXPECT_TRUE(extra.empty()) << "unexpected " << notes_str(extra);
+  std::string label = "no messages for " + name_of(s);
+  observe(label.c_str(), notes_str(extra), "[]", where);
 }
 
 }  // namespace wsx::test

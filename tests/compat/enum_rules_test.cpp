@@ -120,8 +120,7 @@ TEST_P(Enumerate, E5_Errors) {
   if (!crashes_system(null_probe)) {
     call(null_probe, api().WSAEnumNetworkEvents(s, ev, nullptr), "SOCKET_ERROR WSAEFAULT");
   }
-  call("enumerate with a bogus event handle",
-       api().WSAEnumNetworkEvents(s, reinterpret_cast<WSAEVENT>(0x4321), &ne),
+  call("enumerate with a bogus event handle", api().WSAEnumNetworkEvents(s, not_a_handle(), &ne),
        "SOCKET_ERROR WSAEINVAL");
   api().WSACleanup();
   call("enumerate after WSACleanup", api().WSAEnumNetworkEvents(s, ev, &ne),

@@ -125,8 +125,7 @@ TEST_P(Errors, X3_InvalidParameters) {
   api().WSACloseEvent(dead);
   call("select with a closed event", api().WSAEventSelect(s, dead, FD_READ),
        "SOCKET_ERROR WSAEINVAL");
-  call("select with a bogus handle",
-       api().WSAEventSelect(s, reinterpret_cast<WSAEVENT>(0x77), FD_READ),
+  call("select with a bogus handle", api().WSAEventSelect(s, not_a_handle(), FD_READ),
        "SOCKET_ERROR WSAEINVAL");
   call("cancel", api().WSAEventSelect(s, nullptr, 0), "0");
   // Winsock listens only on a bound socket.

@@ -32,6 +32,10 @@ constexpr const char* kOobInline =
     "Wine reports FD_OOB with SO_OOBINLINE on; the page says FD_READ only (R8)";
 constexpr const char* kDatagramConnect =
     "the pages: FD_CONNECT even when connect succeeds at once, as with datagrams (R10/R11)";
+constexpr const char* kAsyncBadTarget =
+    "Wine posts to no window and says nothing; the page says WSAEINVAL when hWnd is no window";
+constexpr const char* kWindowsWithoutStartup =
+    "Windows' windows and queues are not Winsock's; wsx's queues belong to its runtime";
 constexpr const char* kCancelBogusEvent =
     "Wine checks the handle of a cancel; the page says it is ignored when the mask is 0 (S4)";
 
@@ -41,6 +45,10 @@ std::vector<KnownDifference> make_table() {
        "WSA_WAIT_FAILED WSA_INVALID_PARAMETER", kCrashesWine},
       {"beyond-64", "Wait.W1_NoSixtyFourEventLimit", "65 events",
        "WSA_WAIT_FAILED WSA_INVALID_PARAMETER", "WSA_WAIT_EVENT_0+64", kBeyond64},
+      {"beyond-64", "Beyond64.W1_SixtyFourIsTheSystemsLimit", "wait on all 65",
+       "WSA_WAIT_FAILED WSA_INVALID_PARAMETER", "WSA_WAIT_EVENT_0+64", kBeyond64},
+      {"beyond-64", "Beyond64.W1_ThousandSocketsOneThreadOneWait", "wait on 1,000 events",
+       "WSA_WAIT_FAILED WSA_INVALID_PARAMETER", "WSA_WAIT_TIMEOUT", kBeyond64},
       {"close-while-waiting", "Wait.W2_CloseWhileAnotherThreadWaits", "the waiting thread's wait",
        "WSA_WAIT_TIMEOUT", "WSA_WAIT_FAILED WSA_INVALID_HANDLE", kCloseWhileWaiting},
       {"events-without-startup", "Errors.X1_EveryCallNeedsStartup", "WSACreateEvent", "an event",
@@ -82,6 +90,26 @@ std::vector<KnownDifference> make_table() {
       {"cancel-bogus-event", "Select.S4_MaskZeroCancels", "cancel with a bogus handle",
        "SOCKET_ERROR WSAEINVAL", "0", kCancelBogusEvent},
   };
+  // Message mode.
+  for (const char* step : {"async select to NULL", "async select to a bogus window",
+                           "async select to a destroyed window"}) {
+    t.push_back({"async-bad-window", "Async.S1_X3_ReturnValuesAndInvalidTargets", step, "0",
+                 "SOCKET_ERROR WSAEINVAL", kAsyncBadTarget});
+  }
+  t.push_back({"undefined-event-bits", "Async.S1_X3_ReturnValuesAndInvalidTargets",
+               "async select an undefined bit", "0", "SOCKET_ERROR WSAEINVAL", kUndefinedBits});
+  t.push_back({"reset-error", "Async.R9_CloseMessageOnceWithError", "messages for s1", "[CLOSE]",
+               "[CLOSE WSAECONNRESET]", kResetError});
+  t.push_back({"reset-error", "Async.X4_MessageErrorLeavesLastErrorAlone", "the message", "[CLOSE]",
+               "[CLOSE WSAECONNRESET]", kResetError});
+  t.push_back({"after-cleanup", "Async.X1_MessageCallsNeedStartup", "async select",
+               "SOCKET_ERROR WSAENOTSOCK", "SOCKET_ERROR WSANOTINITIALISED", kAfterCleanup});
+  t.push_back({"windows-without-startup", "Async.X1_MessageCallsNeedStartup", "open a window",
+               "a window", "NULL WSANOTINITIALISED", kWindowsWithoutStartup});
+  t.push_back({"windows-without-startup", "Async.X1_MessageCallsNeedStartup", "take messages", "0",
+               "SOCKET_ERROR WSANOTINITIALISED", kWindowsWithoutStartup});
+  t.push_back({"windows-without-startup", "Async.X1_MessageCallsNeedStartup", "post", "TRUE",
+               "FALSE WSANOTINITIALISED", kWindowsWithoutStartup});
   // X1: every call on a socket made before the last WSACleanup.
   for (const char* call : {"bind", "listen", "connect", "shutdown", "recv", "recvfrom", "WSARecv",
                            "send", "sendto", "WSASend", "ioctlsocket", "setsockopt", "getsockopt",

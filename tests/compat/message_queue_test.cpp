@@ -193,7 +193,7 @@ TEST_P(Queue, EightPumpsTenThousandSocketsExactlyOnce) {
   RecordProperty("spare_fd_read", spare.load());
 }
 
-WSX_ASYNC_SUITE(Queue);
+WSX_ONLY_SUITE(Queue);  // wsx's own queue calls
 
 }  // namespace
 }  // namespace wsx::test

@@ -44,6 +44,20 @@ struct WinsockApi {
   DWORD(WSX_API* WSAWaitForMultipleEvents)(DWORD, const WSAEVENT*, BOOL, DWORD, BOOL);
   int(WSX_API* WSAEventSelect)(SOCKET, WSAEVENT, long);
   int(WSX_API* WSAEnumNetworkEvents)(SOCKET, WSAEVENT, LPWSANETWORKEVENTS);
+  void(WSX_API* WSASetLastError)(int);
+
+  // Message mode (WSAAsyncSelect). A "window" is what the API posts to: a
+  // wsx message queue, or for the system a message-only window
+  // (HWND_MESSAGE) of the calling thread, which only that thread can pump.
+  int(WSX_API* WSAAsyncSelect)(SOCKET, HWND, unsigned int, long);
+  HWND(WSX_API* open_window)();  // NULL with WSAGetLastError() set on failure
+  BOOL(WSX_API* close_window)(HWND);
+  BOOL(WSX_API* post_message)(HWND, UINT, WPARAM, LPARAM);
+  // Removes up to `capacity` messages of hwnd, waiting at most timeout_ms
+  // for the first: how many, or -1 (WSAGetLastError() says why).
+  int(WSX_API* take_messages)(HWND, MSG* out, int capacity, DWORD timeout_ms);
+  // Whether a message is queued for hwnd, leaving it there.
+  BOOL(WSX_API* peek_message)(HWND, MSG* out);
 };
 
 extern const WinsockApi kWsxApi;

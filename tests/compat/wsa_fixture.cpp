@@ -88,6 +88,7 @@ class Watchdog {
   bool armed_ = false;
 };
 
+#ifdef _WIN32
 // A check made outside the helpers and intercepted while only recording
 // becomes a step, so that it takes part in the comparison. The location
 // identifies it; the message's first line says what failed.
@@ -105,6 +106,7 @@ void append_intercepted(Trace& t, const ::testing::TestPartResultArray& results,
     t.add(where, "failed: " + msg.substr(0, msg.find('\n')));
   }
 }
+#endif
 
 }  // namespace
 
@@ -120,6 +122,7 @@ bool running_under_wine() {
 void WinsockTest::SetUp() {
   api_ = GetParam();
   checking_ = !api_->is_system;
+  comparing_ = true;
   trace_ = Trace{};
   Watchdog::get().arm(scenario_name() + " (" + api_->name + ")",
                       std::chrono::seconds(kScenarioLimitSeconds));
@@ -146,6 +149,7 @@ void WinsockTest::release() {
     api().WSACloseEvent(e);
   sockets_.clear();
   events_.clear();
+  names_.clear();
   api().WSACleanup();
 }
 
@@ -181,6 +185,7 @@ void WinsockTest::finish_side_by_side() {
     // No wsx run of this scenario in this process (a filter left it out):
     // run it now, recording only, as the system's run did.
     api_ = &kWsxApi;
+    comparing_ = true;
     trace_ = Trace{};
     intercept();
     start();
@@ -287,7 +292,16 @@ WSAEVENT WinsockTest::event() {
   return e;
 }
 
+std::string WinsockTest::name_of(SOCKET s) {
+  if (s == INVALID_SOCKET) return "INVALID_SOCKET";
+  auto it = std::find(names_.begin(), names_.end(), s);
+  if (it == names_.end()) it = names_.insert(names_.end(), s);
+  return "s" + std::to_string(it - names_.begin() + 1);
+}
+
 void WinsockTest::close(SOCKET s) {
+  // The number may come back for another socket, which is another name.
+  std::replace(names_.begin(), names_.end(), s, INVALID_SOCKET);
   api().closesocket(s);
   sockets_.erase(std::remove(sockets_.begin(), sockets_.end(), s), sockets_.end());
 }
@@ -358,7 +372,7 @@ void WinsockTest::record(const char* what, std::string seen, const std::string& 
     ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
         << what << ": saw \"" << seen << "\", the rules want \"" << want << "\"";
   }
-  trace_.add(what, std::move(seen));
+  if (comparing_) trace_.add(what, std::move(seen));
 }
 
 WSANETWORKEVENTS WinsockTest::expect(SOCKET s, WSAEVENT ev, long mask, const char* errors,
@@ -425,6 +439,12 @@ DWORD WinsockTest::call_wait(const char* what, DWORD rc, const char* want, Where
 void WinsockTest::observe(const char* what, const std::string& seen, const std::string& want,
                           Where where) {
   record(what, seen, want, where);
+}
+
+bool WinsockTest::beyond_the_system(const char* why) {
+  trace_.add("beyond the system", why);
+  comparing_ = false;
+  return !is_system();
 }
 
 bool WinsockTest::crashes_system(const char* what) {
