@@ -431,7 +431,10 @@ BOOL WSX_API wsx_WSASetEvent(WSAEVENT hEvent);
 BOOL WSX_API wsx_WSAResetEvent(WSAEVENT hEvent);
 BOOL WSX_API wsx_WSACloseEvent(WSAEVENT hEvent);
 /* Any cEvents from 1 up (no WSA_MAXIMUM_WAIT_EVENTS limit); O(cEvents) per
- * call, as in Winsock. fAlertable is accepted; there are no APCs to run. */
+ * call, as in Winsock. fAlertable is accepted; there are no APCs to run.
+ * Past 192 events WSA_WAIT_EVENT_0 + 192 equals WSA_WAIT_IO_COMPLETION and
+ * WSA_WAIT_EVENT_0 + 258 equals WSA_WAIT_TIMEOUT: such a result is that
+ * index when that event is signalled (docs/semantics.md, W1). */
 DWORD WSX_API wsx_WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, BOOL fWaitAll,
                                            DWORD dwTimeout, BOOL fAlertable);
 
