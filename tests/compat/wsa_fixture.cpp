@@ -296,7 +296,11 @@ std::string WinsockTest::name_of(SOCKET s) {
   if (s == INVALID_SOCKET) return "INVALID_SOCKET";
   auto it = std::find(names_.begin(), names_.end(), s);
   if (it == names_.end()) it = names_.insert(names_.end(), s);
-  return "s" + std::to_string(it - names_.begin() + 1);
+  // Appending rather than "s" + to_string(...): GCC 12 at -O3 warns a false
+  // -Wrestrict in the operator+ form.
+  std::string name = "s";
+  name += std::to_string(it - names_.begin() + 1);
+  return name;
 }
 
 void WinsockTest::close(SOCKET s) {
