@@ -193,7 +193,7 @@ class ChurnWorker {
     last_stall_check_ = t;
     std::uint64_t limit = static_cast<std::uint64_t>(cfg_.stall_s * 1e9);
     for (auto& s : slots_) {
-      if (s.fd >= 0 && t - s.started_ns > limit) {
+      if (s.fd >= 0 && t - s.started_ns > limit && !reply_waiting(s.fd)) {
         ++totals_.stalled;
         error(s, "stalled: no echo for " + wire::seconds(cfg_.stall_s) + " s");
       }

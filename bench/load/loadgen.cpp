@@ -276,7 +276,7 @@ class Worker {
     std::uint64_t limit = static_cast<std::uint64_t>(cfg_.stall_s * 1e9);
     for (auto& c : conns_) {
       if (c.fd < 0 || !c.active || c.next_recv == c.next_send) continue;
-      if (t - c.last_progress > limit) {
+      if (t - c.last_progress > limit && !reply_waiting(c.fd)) {
         ++totals_.stalled;
         error(c, "stalled: no reply for " + wire::seconds(cfg_.stall_s) + " s");
       }

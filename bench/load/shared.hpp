@@ -9,11 +9,20 @@
 #include <string>
 #include <vector>
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "load/loadgen.hpp"
 
 namespace wsx::load {
+
+// Whether a reply already waits in fd's receive queue: a connection past its
+// stall limit with one is the generator falling behind (a starved thread
+// reads one epoll batch, then checks), not a server that stalled.
+inline bool reply_waiting(int fd) {
+  int n = 0;
+  return ::ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
 
 enum class Phase { connecting, warmup, measure, stop };
 

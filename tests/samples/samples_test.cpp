@@ -204,6 +204,8 @@ TEST(EventSelectServer, WaitForMultipleEventsModeBeyondSixtyFour) {
   EXPECT_EQ(r.errors, 0u);
   EXPECT_EQ(r.stalled, 0u);
   EXPECT_EQ(r.served, 1000u);
+  for (const auto& e : r.error_samples)
+    ADD_FAILURE() << e;
 }
 
 TEST(AsyncSelectChat, EchoModeTenThousandClients) {
