@@ -39,6 +39,11 @@ case "$cmd" in
     # exception code instead of waiting in winedbg until its time-out.
     timeout 60 "$wine" reg add 'HKLM\Software\Microsoft\Windows NT\CurrentVersion\AeDebug' \
       /v Debugger /t REG_SZ /d '' /f </dev/null >/dev/null 2>&1
+    # No display driver: there is no X display here, and without this every
+    # program that creates a window (wsx-bench's WSAAsyncSelect server) would
+    # first try, and fail, to start the desktop process, seconds each time.
+    timeout 60 "$wine" reg add 'HKCU\Software\Wine\Drivers' \
+      /v Graphics /t REG_SZ /d null /f </dev/null >/dev/null 2>&1
     ;;
   stop)
     stop_server

@@ -7,6 +7,10 @@
 //   wsx-bench [flags]         the default suite (--quick, --smoke: shorter)
 //   wsx-bench list [flags]    the servers (built or not) and the points
 //   wsx-bench micro [args]    the Google Benchmark micro-suite
+//
+// With --windows-build DIR (a mingw build), it also runs the Windows
+// servers under Wine: the system's WSAEventSelect and WSAAsyncSelect and
+// wsx's samples built for Windows, compared with the first of them.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,6 +33,7 @@
 #include "harness/suite.hpp"
 #include "harness/summary.hpp"
 #include "harness/text.hpp"
+#include "harness/wine_prefix.hpp"
 
 namespace {
 
@@ -80,10 +85,25 @@ void add_flags(wsx::flags::Parser& p, Options& o) {
   p.add("start-timeout", &o.start_timeout_s, "seconds a server may take to start listening");
   p.add("out", &o.out_dir, "output directory for JSON, CSV, logs and plots");
   p.add("build-dir", &o.build_dir, "build directory holding the servers (empty: wsx-bench's own)");
+  p.add(
+      "windows-build", &o.windows_build,
+      "a mingw build (build/mingw): also run its Windows servers under Wine\n"
+      "                           (winsock-eventselect, winsock-asyncselect, wsx-eventselect-win,\n"
+      "                           wsx-asyncselect-win), compared with winsock-eventselect; in "
+      "WINEPREFIX\n"
+      "                           if set, else in a fresh prefix made in <out>/wine-prefix");
+  p.add("wine", &o.wine, "the Wine loader for --windows-build");
+  p.add("wine-max-connections", &o.wine_max_connections,
+        "Windows servers skip points with more connections (Wine is ~17x slower)");
+  p.add("wine-min-window", &o.wine_min_window_s,
+        "Windows servers: --warmup and --duration are at least this many seconds");
+  p.add("wine-start-timeout", &o.wine_start_timeout_s,
+        "seconds a Windows server may take to start listening under Wine");
   p.add("plots", &o.plots, "make PNG plots with gnuplot (--plots=false: don't)");
 }
 
 std::string outcome_of(const Sample& s) {
+  if (!s.skipped.empty()) return s.skipped;
   if (!s.failure.empty()) return "FAILED: " + s.failure;
   const auto& r = s.result;
   std::string line = with_commas(r.messages_per_s) + " msg/s, p99 " + micros(r.p99_us);
@@ -99,9 +119,10 @@ std::string outcome_of(const Sample& s) {
 
 int list(const std::vector<Server>& servers, const std::vector<Point>& points,
          const std::vector<std::string>& skipped) {
-  std::printf("servers (table order; the first is the baseline):\n");
+  std::printf("servers (table order; ratios are to %s, or for Windows servers to %s):\n", kBaseline,
+              kWineBaseline);
   for (const auto& s : servers) {
-    std::printf("  %-16s %-10s %s\n      %s\n", s.spec.name.c_str(),
+    std::printf("  %-20s %-10s %s\n      %s\n", s.spec.name.c_str(),
                 s.built ? "built" : "not built", s.spec.what.c_str(), s.exe.c_str());
   }
   std::printf("points:\n");
@@ -129,8 +150,10 @@ int main(int argc, char** argv) {
   apply_preset(o);
   wsx::flags::Parser p("wsx-bench",
                        "Compares echo servers (raw epoll, poll, libuv, asio, wsx) under verified "
-                       "load.\nCommands: (none) run the suite; 'list' show servers and points; "
-                       "'micro [args]' run\nthe wsx_micro* Google Benchmark programs.");
+                       "load;\nwith --windows-build, also Windows servers under Wine (the "
+                       "system's Winsock and wsx).\nCommands: (none) run the suite; 'list' show "
+                       "servers and points; 'micro [args]' run\nthe wsx_micro* Google Benchmark "
+                       "programs.");
   add_flags(p, o);
   std::vector<std::string> rest = p.parse(argc, argv);
   const bool listing = !rest.empty() && rest[0] == "list";
@@ -153,7 +176,9 @@ int main(int argc, char** argv) {
   raise_fd_limit();
 
   std::vector<std::string> unknown;
-  std::vector<Server> all = discover_servers(o.build_dir, o.servers, &unknown);
+  Builds builds{o.build_dir, o.windows_build, o.wine};
+  if (!builds.windows_dir.empty()) builds.windows_dir = fs::absolute(builds.windows_dir).string();
+  std::vector<Server> all = discover_servers(builds, o.servers, &unknown);
   for (const auto& u : unknown) {
     std::fprintf(stderr, "wsx-bench: no server named '%s' (see 'wsx-bench list')\n", u.c_str());
     return 2;
@@ -175,9 +200,15 @@ int main(int argc, char** argv) {
                  servers.size(), points.size());
     return 1;
   }
-  std::size_t baseline = servers.size();
+  // Each server's baseline: raw epoll, or for the Windows servers the
+  // system's WSAEventSelect under the same Wine (out of range: none ran).
+  std::vector<std::size_t> baseline_of(servers.size(), servers.size());
+  bool any_windows = false;
   for (std::size_t i = 0; i < servers.size(); ++i) {
-    if (servers[i].spec.name == kBaseline) baseline = i;
+    any_windows = any_windows || servers[i].spec.windows;
+    for (std::size_t j = 0; j < servers.size(); ++j) {
+      if (servers[j].spec.name == servers[i].baseline()) baseline_of[i] = j;
+    }
   }
 
   std::error_code ec;
@@ -186,6 +217,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "wsx-bench: cannot create %s: %s\n", o.out_dir.c_str(),
                  ec.message().c_str());
     return 1;
+  }
+
+  WinePrefix wine;
+  std::string wine_note;
+  if (any_windows) {
+    std::string why;
+    if (!wine.open((fs::path(o.out_dir) / "wine-prefix").string(), &wine_note, &why)) {
+      std::fprintf(stderr, "wsx-bench: %s\n", why.c_str());
+      return 1;
+    }
   }
 
   std::string placement;
@@ -210,32 +251,41 @@ int main(int argc, char** argv) {
               : o.quick ? " (quick)"
                         : "");
   std::printf("  %s\n", placement.c_str());
+  if (!wine_note.empty()) std::printf("  %s\n", wine_note.c_str());
   for (const auto& n : not_run)
     std::printf("  not run: %s\n", n.c_str());
   std::fflush(stdout);
 
-  RunPlan plan{
-      points, servers, o.repeats, (fs::path(o.out_dir) / "logs").string(), o.start_timeout_s,
-      &cpus};
+  RunPlan plan;
+  plan.points = points;
+  plan.servers = servers;
+  plan.repeats = o.repeats;
+  plan.log_dir = (fs::path(o.out_dir) / "logs").string();
+  plan.start_timeout_s = o.start_timeout_s;
+  plan.cpus = &cpus;
+  plan.wine_max_connections = o.wine_max_connections;
+  plan.wine_start_timeout_s = o.wine_start_timeout_s;
+  plan.wine_min_window_s = o.wine_min_window_s;
+  plan.wine_prefix = wine.dir();
   Progress progress(stdout);
   auto t0 = std::chrono::steady_clock::now();
   std::vector<Sample> samples =
       run_plan(plan, [&](const Sample& s, bool done, int index, int total) {
-        char name[24];
-        std::snprintf(name, sizeof name, "%-16s", servers[s.server].spec.name.c_str());
+        char name[32];
+        std::snprintf(name, sizeof name, "%-20s", servers[s.server].spec.name.c_str());
         std::string what = "rep " + std::to_string(s.repeat + 1) + "/" + std::to_string(o.repeats) +
                            "  " + name + points[s.point].label;
         if (!done) {
           progress.starting(index, total, what);
           return;
         }
-        if (!s.ok()) progress.note("  ! " + what + ": " + outcome_of(s));
+        if (!s.ok() && s.skipped.empty()) progress.note("  ! " + what + ": " + outcome_of(s));
         progress.finished(index, total, what, outcome_of(s));
       });
   progress.done();
   in.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  std::vector<Row> rows = summarize(samples, points.size(), servers.size(), baseline);
+  std::vector<Row> rows = summarize(samples, points.size(), servers.size(), baseline_of);
   in.samples = &samples;
   in.rows = &rows;
   in.not_run = not_run;
@@ -255,7 +305,7 @@ int main(int argc, char** argv) {
 
   int bad = 0;
   for (const auto& s : samples)
-    bad += s.ok() ? 0 : 1;
+    bad += s.ok() || !s.skipped.empty() ? 0 : 1;
   if (bad)
     std::printf("wsx-bench: %d run%s had errors, stalls or failures\n", bad, bad == 1 ? "" : "s");
   return bad ? 1 : 0;

@@ -41,6 +41,12 @@ struct Options {
   double stall_s = 2;
   double start_timeout_s = 10;
   bool plots = true;
+  // Windows servers (a mingw build) run under Wine; wsx-bench says so.
+  std::string windows_build;
+  std::string wine = "/usr/lib/wine/wine64";
+  int wine_max_connections = 2000;
+  double wine_start_timeout_s = 30;
+  double wine_min_window_s = 0.5;
 };
 
 // --quick: one pass with short windows (about 40 s for seven servers).

@@ -76,22 +76,32 @@ std::string sample_json(const Sample& s, const ReportInput& in) {
          ",\"p50_us\":" + num(r.p50_us) + ",\"p99_us\":" + num(r.p99_us) +
          ",\"p999_us\":" + num(r.p999_us) + ",\"server_cpu_s\":" + num(s.server_cpu_s) +
          ",\"server_cpu_us_per_message\":" + num(s.cpu_us_per_message()) +
-         ",\"errors\":" + std::to_string(r.errors) + ",\"stalled\":" + std::to_string(r.stalled) +
+         ",\"wineserver_cpu_us_per_message\":" + num(s.wineserver_us_per_message()) +
+         ",\"skipped\":" + q(s.skipped) + ",\"errors\":" + std::to_string(r.errors) +
+         ",\"stalled\":" + std::to_string(r.stalled) +
          ",\"idle_lost\":" + std::to_string(r.idle_lost) + ",\"wall_s\":" + num(s.wall_s) +
          ",\"failure\":" + q(s.failure) + ",\"error_samples\":" + errs + "}";
 }
 
 std::string row_json(const Row& r, const ReportInput& in) {
   std::string notes = json_list(r.notes);
-  return "{\"point\":" + q((*in.points)[r.point].id) +
-         ",\"server\":" + q((*in.servers)[r.server].spec.name) +
+  const Server& srv = (*in.servers)[r.server];
+  // The *_to_epoll keys hold the Linux servers' ratios only; every row's
+  // ratio to its own baseline is in the *_to_baseline keys.
+  const Spread none;
+  const bool to_epoll = !srv.spec.windows;
+  return "{\"point\":" + q((*in.points)[r.point].id) + ",\"server\":" + q(srv.spec.name) +
+         ",\"baseline\":" + q(srv.baseline()) + ",\"skipped\":" + q(r.skipped) +
          ",\"runs\":" + std::to_string(r.runs) + ",\"failed_runs\":" + std::to_string(r.failed) +
          ",\"messages_per_s\":" + spread_json(r.msgs) + ",\"mb_per_s\":" + spread_json(r.mbps) +
          ",\"p50_us\":" + spread_json(r.p50) + ",\"p99_us\":" + spread_json(r.p99) +
          ",\"p999_us\":" + spread_json(r.p999) +
          ",\"server_cpu_us_per_message\":" + spread_json(r.cpu_us) +
-         ",\"throughput_ratio_to_epoll\":" + spread_json(r.tput_ratio) +
-         ",\"cpu_ratio_to_epoll\":" + spread_json(r.cpu_ratio) +
+         ",\"wineserver_cpu_us_per_message\":" + spread_json(r.wineserver_us) +
+         ",\"throughput_ratio_to_epoll\":" + spread_json(to_epoll ? r.tput_ratio : none) +
+         ",\"cpu_ratio_to_epoll\":" + spread_json(to_epoll ? r.cpu_ratio : none) +
+         ",\"throughput_ratio_to_baseline\":" + spread_json(r.tput_ratio) +
+         ",\"cpu_ratio_to_baseline\":" + spread_json(r.cpu_ratio) +
          ",\"errors\":" + std::to_string(r.errors) + ",\"stalled\":" + std::to_string(r.stalled) +
          ",\"idle_lost\":" + std::to_string(r.idle_lost) + ",\"notes\":" + notes + "}";
 }
@@ -107,12 +117,13 @@ bool write_json(const std::string& path, const ReportInput& in) {
   std::fprintf(f.get(), "\"machine\":{\"cpus\":%d,\"cpu_model\":%s,\"kernel\":%s,\"os\":%s},\n",
                m.cpus, q(m.cpu_model).c_str(), q(m.kernel).c_str(), q(m.os).c_str());
   std::fprintf(f.get(), "\"placement\":%s,\n", q(in.placement).c_str());
-  std::fprintf(f.get(), "\"repeats\":%d,\n\"baseline\":%s,\n\"servers\":[", in.options->repeats,
-               q(kBaseline).c_str());
+  std::fprintf(f.get(), "\"repeats\":%d,\n\"baseline\":%s,\n\"wine_baseline\":%s,\n\"servers\":[",
+               in.options->repeats, q(kBaseline).c_str(), q(kWineBaseline).c_str());
   for (std::size_t i = 0; i < in.servers->size(); ++i) {
     const auto& s = (*in.servers)[i];
-    std::fprintf(f.get(), "%s{\"name\":%s,\"executable\":%s,\"what\":%s}", i ? "," : "",
-                 q(s.spec.name).c_str(), q(s.exe).c_str(), q(s.spec.what).c_str());
+    std::fprintf(f.get(), "%s{\"name\":%s,\"executable\":%s,\"what\":%s,\"wine\":%s}", i ? "," : "",
+                 q(s.spec.name).c_str(), q(s.exe).c_str(), q(s.spec.what).c_str(),
+                 s.spec.windows ? "true" : "false");
   }
   std::fprintf(f.get(), "],\n\"not_run\":[");
   for (std::size_t i = 0; i < in.not_run.size(); ++i)
@@ -137,21 +148,28 @@ bool write_summary_csv(const std::string& path, const ReportInput& in) {
                "point,scenario,connections,active,message_size,server,runs,failed_runs,"
                "msgs_per_s_median,msgs_per_s_min,msgs_per_s_max,mb_per_s_median,p50_us,p99_us,"
                "p999_us,cpu_us_per_msg_median,cpu_us_per_msg_min,cpu_us_per_msg_max,"
-               "throughput_ratio_to_epoll,cpu_ratio_to_epoll,errors,stalled,idle_lost\n");
+               "throughput_ratio_to_epoll,cpu_ratio_to_epoll,errors,stalled,idle_lost,"
+               "baseline,throughput_ratio_to_baseline,cpu_ratio_to_baseline,"
+               "wineserver_cpu_us_per_msg_median,skipped\n");
   for (const auto& r : *in.rows) {
     const Point& p = (*in.points)[r.point];
     auto ratio = [](const Spread& s) { return s.n ? num(s.median) : std::string(); };
+    const Server& srv = (*in.servers)[r.server];
+    const bool to_epoll = !srv.spec.windows;
     std::fprintf(
-        f.get(), "%s,%s,%d,%d,%d,%s,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%llu,%llu,%llu\n",
+        f.get(),
+        "%s,%s,%d,%d,%d,%s,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%llu,%llu,%llu,%s,%s,%s,%s,%"
+        "d\n",
         p.id.c_str(), p.scenario.c_str(), p.load.connections,
         p.load.active < 0 ? p.load.connections : p.load.active, p.load.message_size,
         (*in.servers)[r.server].spec.name.c_str(), r.runs, r.failed, num(r.msgs.median).c_str(),
         num(r.msgs.min).c_str(), num(r.msgs.max).c_str(), num(r.mbps.median).c_str(),
         num(r.p50.median).c_str(), num(r.p99.median).c_str(), num(r.p999.median).c_str(),
         num(r.cpu_us.median).c_str(), num(r.cpu_us.min).c_str(), num(r.cpu_us.max).c_str(),
-        ratio(r.tput_ratio).c_str(), ratio(r.cpu_ratio).c_str(),
+        to_epoll ? ratio(r.tput_ratio).c_str() : "", to_epoll ? ratio(r.cpu_ratio).c_str() : "",
         static_cast<unsigned long long>(r.errors), static_cast<unsigned long long>(r.stalled),
-        static_cast<unsigned long long>(r.idle_lost));
+        static_cast<unsigned long long>(r.idle_lost), srv.baseline(), ratio(r.tput_ratio).c_str(),
+        ratio(r.cpu_ratio).c_str(), ratio(r.wineserver_us).c_str(), r.skipped.empty() ? 0 : 1);
   }
   return std::ferror(f.get()) == 0;
 }

@@ -146,11 +146,15 @@ bool ServerProcess::start(const std::string& exe, const std::vector<std::string>
   return false;
 }
 
-double ServerProcess::cpu_seconds() const {
+double process_cpu_seconds(pid_t pid) {
   // A window of half a second holds only ~50 ticks, too coarse for a
   // per-message figure, so the nanosecond source comes first.
-  double s = schedstat_cpu_seconds(pid_);
-  return s >= 0 ? s : stat_cpu_seconds(pid_);
+  double s = schedstat_cpu_seconds(pid);
+  return s >= 0 ? s : stat_cpu_seconds(pid);
+}
+
+double ServerProcess::cpu_seconds() const {
+  return process_cpu_seconds(pid_);
 }
 
 std::string ServerProcess::exited() {

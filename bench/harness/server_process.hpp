@@ -48,6 +48,10 @@ class ServerProcess {
   std::string log_path_;
 };
 
+// User + system CPU seconds of any process of ours (all its threads), as
+// ServerProcess::cpu_seconds measures them; negative when /proc cannot tell.
+double process_cpu_seconds(pid_t pid);
+
 // A TCP port that nothing listens on right now (the kernel's choice).
 int pick_free_port();
 

@@ -20,11 +20,31 @@ const std::vector<ServerSpec>& server_table() {
        "samples/async_select_chat",
        {"--echo"},
        "wsx compat, WSAAsyncSelect on a message queue"},
+      {"winsock-eventselect",
+       "bench/winsock_eventselect_echo.exe",
+       {},
+       "Wine: the system's WSAEventSelect, a thread per 63 sockets (the Wine reference)",
+       true},
+      {"winsock-asyncselect",
+       "bench/winsock_asyncselect_echo.exe",
+       {},
+       "Wine: the system's WSAAsyncSelect, one thread, a message-only window",
+       true},
+      {"wsx-eventselect-win",
+       "samples/event_select_server.exe",
+       {},
+       "Wine: wsx compat built for Windows, WSAEventSelect",
+       true},
+      {"wsx-asyncselect-win",
+       "samples/async_select_chat.exe",
+       {"--echo"},
+       "Wine: wsx compat built for Windows, WSAAsyncSelect on a message queue",
+       true},
   };
   return table;
 }
 
-std::vector<Server> discover_servers(const std::string& build_dir, const std::string& only,
+std::vector<Server> discover_servers(const Builds& builds, const std::string& only,
                                      std::vector<std::string>* unknown) {
   std::vector<std::string> wanted = split_list(only);
   for (const auto& w : wanted) {
@@ -34,11 +54,22 @@ std::vector<Server> discover_servers(const std::string& build_dir, const std::st
   }
   std::vector<Server> out;
   for (const auto& spec : server_table()) {
-    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), spec.name) == wanted.end()) {
-      continue;
+    bool named = std::find(wanted.begin(), wanted.end(), spec.name) != wanted.end();
+    if (!wanted.empty() && !named) continue;
+    if (spec.windows && builds.windows_dir.empty() && !named) continue;
+    Server s;
+    s.spec = spec;
+    if (!spec.windows) {
+      s.exe = builds.linux_dir + "/" + spec.path;
+      s.launch = {s.exe};
+      s.built = ::access(s.exe.c_str(), X_OK) == 0;
+    } else if (builds.windows_dir.empty()) {
+      s.exe = "(no --windows-build given)";
+    } else {
+      s.exe = builds.windows_dir + "/" + spec.path;
+      s.launch = {builds.wine, s.exe};
+      s.built = ::access(s.exe.c_str(), R_OK) == 0 && ::access(builds.wine.c_str(), X_OK) == 0;
     }
-    Server s{spec, build_dir + "/" + spec.path, false};
-    s.built = ::access(s.exe.c_str(), X_OK) == 0;
     out.push_back(s);
   }
   return out;

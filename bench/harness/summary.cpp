@@ -14,7 +14,7 @@ void note(Row& r, const std::string& s) {
 }  // namespace
 
 std::vector<Row> summarize(const std::vector<Sample>& samples, std::size_t points,
-                           std::size_t servers, std::size_t baseline) {
+                           std::size_t servers, const std::vector<std::size_t>& baseline_of) {
   // Samples by (point, server, repeat): the repeat pairs a run with the
   // baseline's run of the same round.
   std::map<std::tuple<std::size_t, std::size_t, int>, const Sample*> by;
@@ -27,9 +27,14 @@ std::vector<Row> summarize(const std::vector<Sample>& samples, std::size_t point
       Row r;
       r.point = p;
       r.server = v;
-      std::vector<double> msgs, mbps, p50, p99, p999, cpu, tr, cr;
+      const std::size_t baseline = baseline_of[v];
+      std::vector<double> msgs, mbps, p50, p99, p999, cpu, ws, tr, cr;
       for (const auto& s : samples) {
         if (s.point != p || s.server != v) continue;
+        if (!s.skipped.empty()) {
+          r.skipped = s.skipped;
+          continue;
+        }
         ++r.runs;
         r.errors += s.result.errors;
         r.stalled += s.result.stalled;
@@ -49,6 +54,7 @@ std::vector<Row> summarize(const std::vector<Sample>& samples, std::size_t point
         p999.push_back(s.result.p999_us);
         double c = s.cpu_us_per_message();
         if (c >= 0) cpu.push_back(c);
+        if (double w = s.wineserver_us_per_message(); w >= 0) ws.push_back(w);
         auto base = by.find({p, baseline, s.repeat});
         if (baseline < servers && base != by.end() && base->second->result.messages > 0) {
           const Sample& b = *base->second;
@@ -63,6 +69,7 @@ std::vector<Row> summarize(const std::vector<Sample>& samples, std::size_t point
       r.p99 = spread_of(p99);
       r.p999 = spread_of(p999);
       r.cpu_us = spread_of(cpu);
+      r.wineserver_us = spread_of(ws);
       r.tput_ratio = spread_of(tr);
       r.cpu_ratio = spread_of(cr);
       rows.push_back(std::move(r));
