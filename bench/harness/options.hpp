@@ -46,7 +46,8 @@ struct Options {
   std::string wine = "/usr/lib/wine/wine64";
   int wine_max_connections = 2000;
   double wine_start_timeout_s = 30;
-  double wine_min_window_s = 0.5;
+  double wine_min_window_s = 1;
+  std::string wine_scenarios = "pingpong,bulk,idle,burst,churn";
 };
 
 // --quick: one pass with short windows (about 40 s for seven servers).

@@ -24,6 +24,11 @@ Sample run_one(const RunPlan& plan, std::size_t pi, std::size_t si, int rep) {
                 std::to_string(plan.wine_max_connections);
     return s;
   }
+  if (srv.spec.windows && std::find(plan.wine_scenarios.begin(), plan.wine_scenarios.end(),
+                                    point.scenario) == plan.wine_scenarios.end()) {
+    s.skipped = "not run under Wine: --wine-scenarios leaves out " + point.scenario;
+    return s;
+  }
   ServerProcess proc;
   std::string why;
   std::vector<std::string> args(srv.launch.begin() + 1, srv.launch.end());

@@ -54,10 +54,11 @@ struct RunPlan {
   // minutes to set up and says little more).
   int wine_max_connections = 0;
   double wine_start_timeout_s = 30;
-  // Windows servers warm up and are measured for at least this long: a
-  // window of the smoke's 0.2 s holds too few of Wine's slow messages, and
-  // wsx's samples under Wine sometimes wait out their 200 ms wait time-out.
-  double wine_min_window_s = 0.5;
+  // Windows servers warm up and are measured for at least this long: under
+  // Wine a server sometimes goes half a second without a reply, which would
+  // empty the smoke's 0.2 s window (and its run would count as failed).
+  double wine_min_window_s = 1;
+  std::vector<std::string> wine_scenarios;  // the only ones Windows servers run
   std::string wine_prefix;  // where the Windows servers run (its wineserver is measured too)
 };
 

@@ -46,6 +46,9 @@ void apply_preset(Options& o) {
     o.burst = 4;
     o.churn_rate = 500;
     o.plots = false;
+    // A Wine run costs seconds (1 s windows, a Wine process to start): the
+    // smoke checks the Windows servers on the two points that matter most.
+    o.wine_scenarios = "pingpong,idle";
   } else if (o.quick) {
     o.repeats = 1;
     o.warmup_s = 0.1;
