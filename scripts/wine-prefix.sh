@@ -23,6 +23,20 @@ stop_server() {
     "$wineserver" -k >/dev/null 2>&1 || true
     timeout 20 "$wineserver" -w >/dev/null 2>&1 || true
   fi
+  # After heavy runs (wsx-bench's Wine servers), some of the prefix's Wine
+  # processes were seen outliving their wineserver, one spinning: end any
+  # Wine program (its executable is Wine's loader) whose environment names
+  # this prefix.
+  local env pid exe
+  for env in /proc/[0-9]*/environ; do
+    pid=${env#/proc/}
+    pid=${pid%/environ}
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
+    case "$exe" in /usr/lib/wine/* | "$wine"*) ;; *) continue ;; esac
+    if tr '\0' '\n' <"$env" 2>/dev/null | grep -qxF "WINEPREFIX=$dir"; then
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
 }
 
 case "$cmd" in
