@@ -35,6 +35,10 @@ bool is_would_block(native_error e);
 int datagram_length_flag();
 // A send to a connection that is gone (EPIPE): Winsock says reset or shutdown.
 bool is_broken_pipe(native_error e);
+// An error that ends the connection for good (reset, abort, time-out): a
+// send or receive that returns it has consumed what the OS would not say
+// twice on every platform.
+bool is_connection_failure(native_error e);
 
 // The current readiness of one socket, without waiting.
 struct PollBits {
@@ -43,7 +47,11 @@ struct PollBits {
 PollBits poll_now(native_socket s);
 
 // Bytes (stream) or the next datagram's size (datagram) waiting; -1 on error.
+// On Linux a stream's count stops at an urgent mark that is not inline.
 long bytes_available(native_socket s);
+// Whether a normal receive on a stream would return data now (not the end of
+// data, and past an urgent mark: where FIONREAD says 0).
+bool normal_data_waiting(native_socket s);
 // Whether a datagram (even an empty one) is queued.
 bool datagram_pending(native_socket s);
 // Whether urgent data is waiting to be read with MSG_OOB.
@@ -105,6 +113,8 @@ int get_option(native_socket s, int level, int name, void* value, socklen* len, 
 int set_option(native_socket s, int level, int name, const void* value, socklen len,
                native_error* err);
 bool local_address(native_socket s, sockaddr* a, socklen* len);
+// Whether s has a peer: a connect has completed (getpeername succeeds).
+bool has_peer(native_socket s);
 // Resets the connection on close (SO_LINGER 0), used for CF_REJECT.
 void abort_on_close(native_socket s);
 

@@ -20,6 +20,9 @@ bool signal_event(native_socket s, SocketState& st, std::uint32_t epoch, NetEven
 
 void report_write_if_armed(native_socket s, SocketState& st, std::uint32_t epoch) {
   if (!st.has(sf::kWriteArmed)) return;
+  // R7: FD_WRITE says a send is possible, and after shutdown(SD_SEND) none
+  // is (it fails with WSAESHUTDOWN), though the OS keeps polling writable.
+  if (st.has(sf::kShutSend)) return;
   // Leave it armed while FD_WRITE is not selected: a later select looks at
   // the socket anyway, and a send that fails re-arms it.
   if (!(st.load_word().selected() & mask_of(NetEvent::write))) return;
@@ -45,13 +48,11 @@ Readiness readiness_of(const os::PollBits& b) {
   return r;
 }
 
-// A connected stream socket.
-void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Readiness& r) {
+// Whether a connected stream socket has failed: a reset or a failure the OS
+// reports now, or one noted before. The socket error is consumed to learn
+// which, so it is kept for the socket's next call (and FD_CLOSE's error).
+bool note_failure(native_socket s, SocketState& st, const Readiness& r) {
   std::uint32_t fl = st.flags.load(std::memory_order_acquire);
-
-  // A reset or a failure: FD_CLOSE with WSAECONNRESET or WSAECONNABORTED
-  // (R9). The backend consumes SO_ERROR to learn which, so it keeps the error
-  // for the socket's next call.
   if (r.error || (r.hangup && !r.peer_closed)) {
     native_error e = os::take_socket_error(s);
     // A reported error with none left on the socket is still a failure:
@@ -61,15 +62,21 @@ void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Read
     if (e != 0) {
       st.sticky_error.store(static_cast<std::uint16_t>(e), std::memory_order_release);
       st.set_flags(sf::kFailed);
-      report_close(s, st, epoch, os::close_error_for(e));
-      return;
+      return true;
     }
   }
-  if (fl & sf::kFailed) {
+  return (fl & sf::kFailed) != 0;
+}
+
+// A connected stream socket.
+void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Readiness& r) {
+  // A reset or a failure: FD_CLOSE with WSAECONNRESET or WSAECONNABORTED (R9).
+  if (note_failure(s, st, r)) {
     native_error e = st.sticky_error.load(std::memory_order_acquire);
     report_close(s, st, epoch, os::close_error_for(e ? e : os::err_conn_reset()));
     return;
   }
+  std::uint32_t fl = st.flags.load(std::memory_order_acquire);
 
   // The peer's FIN. After our own shutdown(SD_RECEIVE) Linux reports RDHUP
   // without one, so then the TCP state decides.
@@ -82,8 +89,8 @@ void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Read
   if (r.readable) {
     if (fl & (sf::kPeerClosed | sf::kShutRecv)) {
       // End of data never gives FD_READ; FD_CLOSE waits until all received
-      // data has been read (R9).
-      if (os::bytes_available(s) > 0) {
+      // data has been read (R9), data behind an urgent mark too.
+      if (os::normal_data_waiting(s)) {
         signal_event(s, st, epoch, NetEvent::read);
       } else if (fl & sf::kPeerClosed) {
         report_close(s, st, epoch, 0);
@@ -105,13 +112,27 @@ void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Read
 
 void complete_connect(native_socket s, SocketState& st, std::uint32_t epoch) {
   // Ask the OS rather than trust the report: a report queued before the
-  // connect call (a fresh socket polls writable) must not complete it.
+  // connect call (a fresh socket polls writable) must not complete it. Nor
+  // is writability the test: a connection that completed while nothing was
+  // selected may have filled its send buffer since, and then does not poll
+  // writable; having a peer is what being connected means (R10).
   os::PollBits b = os::poll_now(s);
-  if (!(b.out || b.err || b.hup)) return;
+  const bool connected = os::has_peer(s);
+  if (!(connected || b.err || b.hup)) return;
   if (!st.claim(sf::kConnecting)) return;
-  native_error e = os::take_socket_error(s);
-  if (e == 0 && b.out && !b.err) {
+  native_error e = connected ? 0 : os::take_socket_error(s);
+  // Without a peer and without a connect error (or with a reset, which a
+  // refusal is not), the connection was made and has ended since: nobody
+  // looked in between (no selection). It still connected (R10), and its end
+  // is reported as any other (R9).
+  const bool ended = !connected && (e == 0 || e == os::err_conn_reset() || os::is_broken_pipe(e));
+  if (connected || ended) {
     st.set_flags(sf::kConnected | sf::kWriteArmed);
+    if (e != 0) {
+      st.sticky_error.store(static_cast<std::uint16_t>(os::err_conn_reset()),
+                            std::memory_order_release);
+      st.set_flags(sf::kFailed);
+    }
     // FD_CONNECT, then FD_WRITE (R7, M3), then whatever else already holds.
     signal_event(s, st, epoch, NetEvent::connect, 0);
     on_stream(s, st, epoch, readiness_of(b));
@@ -146,7 +167,9 @@ void dispatch_readiness(native_socket s, std::uint32_t gen, const Readiness& r) 
     return;
   }
   if (fl & sf::kConnecting) {
-    if (r.writable || r.error || r.hangup) complete_connect(s, *st, epoch);
+    // Any report may be the outcome (data or a FIN also prove the
+    // connection); complete_connect asks the OS.
+    complete_connect(s, *st, epoch);
     return;
   }
   if (!(fl & sf::kConnected)) return;  // not yet connected: nothing to report
@@ -166,9 +189,12 @@ Readiness wanted_conditions(const SocketState& st) {
     return want;
   }
   const bool write_armed = (fl & sf::kWriteArmed) != 0;
+  // No FD_WRITE after shutdown(SD_SEND) (R7): watching for it would only
+  // complete at once, again and again.
+  const bool write_wanted = on(NetEvent::write) && write_armed && !(fl & sf::kShutSend);
   if (!(fl & sf::kStream)) {
     want.readable = on(NetEvent::read);  // R11
-    want.writable = on(NetEvent::write) && write_armed;
+    want.writable = write_wanted;
     return want;
   }
   if (fl & sf::kConnecting) {
@@ -185,7 +211,7 @@ Readiness wanted_conditions(const SocketState& st) {
   want.readable = reading;
   // Inline urgent data is ordinary data (R8): the receive condition covers it.
   want.priority = on(NetEvent::oob) && !fin_known && !(fl & (sf::kShutRecv | sf::kOobInline));
-  want.writable = on(NetEvent::write) && write_armed;  // R7
+  want.writable = write_wanted;  // R7
   // The FIN: watched with the data, so that end of data is told apart from
   // data (R9: it never gives FD_READ); and for FD_CLOSE alone, except while
   // FD_READ waits for its receive: data is then unread, FD_CLOSE must wait
@@ -222,14 +248,15 @@ void evaluate_now(native_socket s, SocketState& st, std::uint32_t epoch, bool at
     return;
   }
   if (!(fl & sf::kConnected)) return;
-  // "When WSAAsyncSelect is called, if there is currently a connection
-  // established": FD_CONNECT (S8). Not for an accepted socket, which was not
-  // connected by this side.
-  if (at_select && !(fl & sf::kFailed)) signal_event(s, st, epoch, NetEvent::connect, 0);
   st.set_flags(sf::kWriteArmed);
   Readiness r = readiness_of(os::poll_now(s));
   // An urgent byte kept aside by a receive (socket_io.cpp) still waits.
   r.priority = r.priority || (fl & sf::kOobStashed);
+  // "When WSAAsyncSelect is called, if there is currently a connection
+  // established": FD_CONNECT (S8) — not for one that has failed, also when
+  // nobody has looked at its reset yet. Not for an accepted socket, which
+  // was not connected by this side.
+  if (at_select && !note_failure(s, st, r)) signal_event(s, st, epoch, NetEvent::connect, 0);
   on_stream(s, st, epoch, r);
 }
 

@@ -56,6 +56,7 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
   SocketState& st = *t.st;
   std::uint32_t fl = st.flags.load(std::memory_order_acquire);
   const bool stream = fl & sf::kStream;
+  bool more = false;  // normal data left to read after this call
   if (n < 0) {
     (void)err;  // would-block: drained; anything else: the backend reports it
   } else if (n == 0 && requested > 0 && stream && !(flags & MSG_OOB)) {
@@ -63,16 +64,18 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
     st.set_flags(sf::kPeerClosed);
     report_close(s, st, t.epoch, 0);
   } else {
-    bool more;
     if (flags & MSG_OOB) {
-      more = os::bytes_available(s) > 0;  // the urgent byte says nothing of normal data
+      more = os::normal_data_waiting(s);  // the urgent byte says nothing of normal data
     } else if (flags & MSG_PEEK) {
       more = stream ? n > 0 : true;  // a peek leaves the data where it was
     } else if (!stream) {
       more = os::datagram_pending(s);  // one datagram per call (R11)
-    } else if (static_cast<std::size_t>(n) == requested || (fl & sf::kOobHint)) {
-      // A full buffer or the urgent mark may have stopped the copy early.
-      more = os::bytes_available(s) > 0;
+    } else if (fl & sf::kOobHint) {
+      // An urgent mark stops a receive early, inline or not, and Linux's
+      // FIONREAD stops counting at it: only a look past it tells.
+      more = os::normal_data_waiting(s);
+    } else if (static_cast<std::size_t>(n) == requested) {
+      more = os::bytes_available(s) > 0;  // a full buffer may have left data behind
     } else {
       more = false;  // TCP copies until the queue is empty or the buffer full
     }
@@ -85,7 +88,10 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
   if (stream && (fl & sf::kOobHint)) {
     if (urgent_byte_waiting(s, st)) {
       if (!(fl & sf::kOobInline)) signal_event(s, st, t.epoch, NetEvent::oob);
-    } else {
+    } else if (!more && !os::at_urgent_mark(s)) {
+      // The urgent episode is over only when no data is left before the
+      // mark and the mark is not where the stream stands: a mark ahead
+      // would stop a later receive early, and that receive must know.
       st.clear_flags(sf::kOobHint);
     }
   }
@@ -93,12 +99,42 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
   rearm_backend(s, st);
 }
 
+// R9: a connection that failed stays failed. Linux reports a reset once
+// (the socket error is consumed by whichever call sees it first); when that
+// is a send or receive rather than the backend — a socket with no selection
+// at the time — the runtime keeps it, so later receives fail with it again
+// instead of reading a graceful end, and a later select reports FD_CLOSE
+// with it.
+void remember_failure(const Tracked& t, native_error err) {
+  if (!t.st || !t.st->has(sf::kStream) || !os::is_connection_failure(err)) return;
+  std::uint16_t none = 0;
+  t.st->sticky_error.compare_exchange_strong(none, static_cast<std::uint16_t>(err),
+                                             std::memory_order_acq_rel);
+  t.st->set_flags(sf::kFailed);
+}
+
 // A reset the backend already consumed still fails the next calls.
-IoResult receive_result(const Tracked& t, long n, native_error err, std::size_t requested) {
-  if (n < 0) return fail(err);
-  if (n == 0 && requested > 0 && t.st && t.st->has(sf::kFailed)) {
-    native_error sticky = t.st->sticky_error.load(std::memory_order_acquire);
-    if (sticky) return fail(sticky);
+IoResult receive_result(native_socket s, const Tracked& t, long n, native_error err,
+                        std::size_t requested, int flags) {
+  if (n < 0) {
+    remember_failure(t, err);
+    return fail(err);
+  }
+  if (n == 0 && requested > 0 && t.st && t.st->has(sf::kStream) && !(flags & MSG_OOB)) {
+    if (t.st->has(sf::kFailed)) {
+      native_error sticky = t.st->sticky_error.load(std::memory_order_acquire);
+      if (sticky) return fail(sticky);
+    }
+    // Linux reads a graceful end once the FIN is in, even when a reset came
+    // after it (its error waits in SO_ERROR). Winsock fails every receive
+    // after a reset (R9), and so does wsx when the backend saw it: so must a
+    // receive that gets there first.
+    native_error e = os::take_socket_error(s);
+    if (e != 0) {
+      e = os::close_error_for(e);
+      remember_failure(t, e);
+      return fail(e);
+    }
   }
   return IoResult{n, 0};
 }
@@ -115,7 +151,14 @@ IoResult after_send(native_socket s, const Tracked& t, long n, native_error err)
   if (t.st && os::is_broken_pipe(err)) {
     if (t.st->has(sf::kShutSend)) return fail(os::err_shutdown());
     native_error sticky = t.st->sticky_error.load(std::memory_order_acquire);
+    if (!sticky) remember_failure(t, os::err_conn_reset());
     return fail(sticky ? sticky : os::err_conn_reset());
+  }
+  remember_failure(t, err);
+  // After shutdown(SD_SEND) a send fails with WSAESHUTDOWN, whether or not
+  // a reset came too: Linux says which it saw first, Winsock does not vary.
+  if (t.st && t.st->has(sf::kShutSend) && !os::is_would_block(err)) {
+    return fail(os::err_shutdown());
   }
   return fail(err);
 }
@@ -177,7 +220,7 @@ IoResult receive_with(native_socket s, const IoBuffer* bufs, std::size_t count, 
   long n = call(&err);
   std::size_t requested = total_length(bufs, count);
   after_receive(s, t, n, err, requested, flags);
-  return receive_result(t, n, err, requested);
+  return receive_result(s, t, n, err, requested, flags);
 }
 
 }  // namespace

@@ -67,6 +67,10 @@ bool is_broken_pipe(native_error e) {
   return e == EPIPE;
 }
 
+bool is_connection_failure(native_error e) {
+  return e == ECONNRESET || e == ECONNABORTED || e == ETIMEDOUT;
+}
+
 PollBits poll_now(native_socket s) {
   pollfd p{s, POLLIN | POLLOUT | POLLPRI | POLLRDHUP, 0};
   PollBits b;
@@ -84,6 +88,22 @@ long bytes_available(native_socket s) {
   int n = 0;
   if (::ioctl(s, FIONREAD, &n) < 0) return -1;
   return n;
+}
+
+bool normal_data_waiting(native_socket s) {
+  // FIONREAD counts the normal bytes before an out-of-band mark (all of
+  // them when there is none), and 0 only at the mark or with none at all.
+  // At the mark only a look past it tells: a one-byte peek steps over an
+  // out-of-band mark, as a receive does, and reads 0 at the end of data.
+  // The peek is kept to that rare case: the backend asks this while an
+  // application thread may be closing the socket (S6: the answer is then
+  // dropped by the epoch check), and a query by ioctl is what the rest of
+  // the dispatch path makes too.
+  int n = 0;
+  if (::ioctl(s, FIONREAD, &n) == 0 && n > 0) return true;
+  if (!at_urgent_mark(s)) return false;
+  char c;
+  return ::recv(s, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1;
 }
 
 bool datagram_pending(native_socket s) {
@@ -319,6 +339,12 @@ long send_vector(native_socket s, const Buffer* bufs, std::size_t count, int fla
 
 bool local_address(native_socket s, sockaddr* a, socklen* len) {
   return ::getsockname(s, a, len) == 0;
+}
+
+bool has_peer(native_socket s) {
+  sockaddr_storage a{};
+  socklen len = sizeof a;
+  return ::getpeername(s, reinterpret_cast<sockaddr*>(&a), &len) == 0;
 }
 
 void abort_on_close(native_socket s) {

@@ -133,6 +133,10 @@ bool is_broken_pipe(native_error e) {
   return e == WSAESHUTDOWN;
 }
 
+bool is_connection_failure(native_error e) {
+  return e == WSAECONNRESET || e == WSAECONNABORTED || e == WSAETIMEDOUT || e == WSAENETRESET;
+}
+
 PollBits poll_now(native_socket s) {
   // WSAPoll refuses POLLPRI; POLLRDBAND is its name for urgent data.
   WSAPOLLFD p{s, POLLRDNORM | POLLRDBAND | POLLWRNORM, 0};
@@ -153,6 +157,12 @@ long bytes_available(native_socket s) {
   u_long n = 0;
   if (ioctlsocket(s, FIONREAD, &n) != 0) return -1;
   return n > static_cast<u_long>(LONG_MAX) ? LONG_MAX : static_cast<long>(n);
+}
+
+bool normal_data_waiting(native_socket s) {
+  // Winsock's FIONREAD counts the normal data (urgent data out of band is
+  // not part of it) and is not cut at a mark.
+  return bytes_available(s) > 0;
 }
 
 bool datagram_pending(native_socket s) {
@@ -380,6 +390,12 @@ long send_vector(native_socket s, const Buffer* bufs, std::size_t count, int fla
 
 bool local_address(native_socket s, sockaddr* a, socklen* len) {
   return getsockname(s, a, len) == 0;
+}
+
+bool has_peer(native_socket s) {
+  sockaddr_storage a{};
+  socklen len = sizeof a;
+  return ::getpeername(s, reinterpret_cast<sockaddr*>(&a), &len) == 0;
 }
 
 void abort_on_close(native_socket s) {
