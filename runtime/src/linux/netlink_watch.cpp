@@ -26,6 +26,14 @@
 
 #include "core/net_watch.hpp"
 
+// The kernel's NLMSG_OK compares the header's __u32 length with the int
+// count it is given; clang flags that in the macro's expansion (GCC does not
+// in a system header's). The count stays an int: NLMSG_NEXT can take it
+// below zero, which NLMSG_OK must then see.
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wsign-compare"
+#endif
+
 namespace wsx::detail::netwatch {
 
 namespace {
