@@ -17,3 +17,14 @@ endif()
 
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
+
+# The fuzz preset: coverage for libFuzzer in everything wsx compiles, so the
+# fuzzer steers by the runtime's and the facade's branches, not only the
+# harness's. The fuzzer's own main is linked into its target alone.
+if(WSX_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "WSX_FUZZ needs clang with libFuzzer (the fuzz preset sets it; "
+                        "scripts/install-deps.sh installs clang and libclang-rt-14-dev)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
