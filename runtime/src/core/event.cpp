@@ -88,7 +88,13 @@ EventHandle create_event() {
   EventSlot* slot = nullptr;
   std::uint64_t h = event_table().allocate(&slot);
   if (!h) return {};
-  slot->index = detail::EventTable::index_of(h);
+  // A slot's index never changes, so it is written once, when the slot is
+  // first used (fresh slots are zeroed). A thread collecting a wait set may
+  // still hold a reused slot from its last life and read the index to make
+  // its handle (wait_set.cpp); writing it again, even with the same value,
+  // would race with that read (found by the soak under TSan).
+  const std::uint32_t index = detail::EventTable::index_of(h);
+  if (slot->index != index) slot->index = index;
   slot->signalled.store(0, std::memory_order_release);
   return EventHandle{h};
 }
