@@ -54,6 +54,12 @@ Readiness readiness_of(const os::PollBits& b) {
 bool note_failure(native_socket s, SocketState& st, const Readiness& r) {
   std::uint32_t fl = st.flags.load(std::memory_order_acquire);
   if (r.error || (r.hangup && !r.peer_closed)) {
+    // Reading SO_ERROR consumes it, and Linux then reads the failed
+    // connection's end as a graceful one (recv returns 0). kFailing tells a
+    // receive in another thread that reads that end meanwhile to wait for
+    // the verdict (socket_io.cpp, failure_at_end) rather than report a
+    // graceful FD_CLOSE (R9; found by the soak).
+    st.set_flags(sf::kFailing);
     native_error e = os::take_socket_error(s);
     // A reported error with none left on the socket is still a failure:
     // a receive may have consumed it first, and Wine's AFD reports a reset
@@ -62,8 +68,9 @@ bool note_failure(native_socket s, SocketState& st, const Readiness& r) {
     if (e != 0) {
       st.sticky_error.store(static_cast<std::uint16_t>(e), std::memory_order_release);
       st.set_flags(sf::kFailed);
-      return true;
     }
+    st.clear_flags(sf::kFailing);
+    if (e != 0) return true;
   }
   return (fl & sf::kFailed) != 0;
 }

@@ -1,6 +1,8 @@
 // The socket calls (step 5 of the event flow: re-enabling). Each does the OS
 // call, then the bookkeeping its rule asks for. Calls on sockets the runtime
 // does not know pass straight through.
+#include <thread>
+
 #include "core/os_socket.hpp"
 #include "core/readiness.hpp"
 #include "core/registry.hpp"
@@ -113,28 +115,36 @@ void remember_failure(const Tracked& t, native_error err) {
   t.st->set_flags(sf::kFailed);
 }
 
+// A receive read the end of a stream (0 bytes): graceful, or the end Linux
+// reads on a connection that failed once its error has been consumed. R9
+// wants the failure: every receive after a reset fails with it. Returns
+// the failure, or 0 for a graceful end.
+native_error failure_at_end(native_socket s, const Tracked& t) {
+  if (!t.st) return 0;
+  SocketState& st = *t.st;
+  // The backend may be between consuming SO_ERROR and keeping it
+  // (readiness.cpp, note_failure): a few instructions and one system call.
+  while (st.has(sf::kFailing))
+    std::this_thread::yield();
+  if (st.has(sf::kFailed)) {
+    native_error sticky = st.sticky_error.load(std::memory_order_acquire);
+    if (sticky) return sticky;
+  }
+  // Linux reads a graceful end once the FIN is in, even when a reset came
+  // after it (its error waits in SO_ERROR): a receive that gets there before
+  // the backend fails too.
+  native_error e = os::take_socket_error(s);
+  if (e == 0) return 0;
+  e = os::close_error_for(e);
+  remember_failure(t, e);
+  return e;
+}
+
 // A reset the backend already consumed still fails the next calls.
-IoResult receive_result(native_socket s, const Tracked& t, long n, native_error err,
-                        std::size_t requested, int flags) {
+IoResult receive_result(const Tracked& t, long n, native_error err) {
   if (n < 0) {
     remember_failure(t, err);
     return fail(err);
-  }
-  if (n == 0 && requested > 0 && t.st && t.st->has(sf::kStream) && !(flags & MSG_OOB)) {
-    if (t.st->has(sf::kFailed)) {
-      native_error sticky = t.st->sticky_error.load(std::memory_order_acquire);
-      if (sticky) return fail(sticky);
-    }
-    // Linux reads a graceful end once the FIN is in, even when a reset came
-    // after it (its error waits in SO_ERROR). Winsock fails every receive
-    // after a reset (R9), and so does wsx when the backend saw it: so must a
-    // receive that gets there first.
-    native_error e = os::take_socket_error(s);
-    if (e != 0) {
-      e = os::close_error_for(e);
-      remember_failure(t, e);
-      return fail(e);
-    }
   }
   return IoResult{n, 0};
 }
@@ -219,8 +229,14 @@ IoResult receive_with(native_socket s, const IoBuffer* bufs, std::size_t count, 
   native_error err = 0;
   long n = call(&err);
   std::size_t requested = total_length(bufs, count);
+  if (n == 0 && requested > 0 && t.st && t.st->has(sf::kStream) && !(flags & MSG_OOB)) {
+    if (native_error e = failure_at_end(s, t)) {
+      n = -1;  // the backend reports its FD_CLOSE, with the error (R9)
+      err = e;
+    }
+  }
   after_receive(s, t, n, err, requested, flags);
-  return receive_result(s, t, n, err, requested, flags);
+  return receive_result(t, n, err);
 }
 
 }  // namespace

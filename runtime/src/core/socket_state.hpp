@@ -37,6 +37,7 @@ inline constexpr std::uint32_t kNonBlocking = 1u << 14;  // the descriptor is in
 inline constexpr std::uint32_t kDeferred = 1u << 15;     // holds a connection deferred by CF_DEFER
 inline constexpr std::uint32_t kOwned = 1u << 16;        // created by wsx (closed by the last stop)
 inline constexpr std::uint32_t kOobStashed = 1u << 17;   // oob_stash holds the urgent byte
+inline constexpr std::uint32_t kFailing = 1u << 19;      // the backend is reading SO_ERROR
 inline constexpr std::uint32_t kChangeWatch = 1u << 18;  // has SIO_*_CHANGE state (change_notify)
 }  // namespace sf
 
