@@ -4,6 +4,8 @@
 // turned into events. Each branch names the rule that demands it.
 #include "core/readiness.hpp"
 
+#include <thread>
+
 #include "core/notify.hpp"
 #include "core/os_socket.hpp"
 #include "core/socket_table.hpp"
@@ -33,6 +35,20 @@ void report_close(native_socket s, SocketState& st, std::uint32_t epoch, native_
   // The disabled bit of FD_CLOSE is never re-enabled (R3), so it is reported
   // at most once per selection.
   signal_event(s, st, epoch, NetEvent::close, error);
+}
+
+void report_end(native_socket s, SocketState& st, std::uint32_t epoch) {
+  // Bounded: a call under way is a system call on a non-blocking socket
+  // and its bookkeeping. A blocking receive on an unselected socket could
+  // last, and then the end is reported as the kernel shows it.
+  for (int i = 0; i < 100000 && st.io_in_flight.load(std::memory_order_seq_cst) != 0; ++i)
+    std::this_thread::yield();
+  if (st.has(sf::kFailed)) {
+    native_error e = st.sticky_error.load(std::memory_order_acquire);
+    report_close(s, st, epoch, os::close_error_for(e ? e : os::err_conn_reset()));
+  } else {
+    report_close(s, st, epoch, 0);
+  }
 }
 
 namespace {
@@ -100,7 +116,7 @@ void on_stream(native_socket s, SocketState& st, std::uint32_t epoch, const Read
       if (os::normal_data_waiting(s)) {
         signal_event(s, st, epoch, NetEvent::read);
       } else if (fl & sf::kPeerClosed) {
-        report_close(s, st, epoch, 0);
+        report_end(s, st, epoch);
       }
     } else {
       signal_event(s, st, epoch, NetEvent::read);

@@ -25,6 +25,13 @@ void report_write_if_armed(native_socket s, SocketState& st, std::uint32_t epoch
 // FD_CLOSE for a connection-oriented socket (R9), once per selection.
 void report_close(native_socket s, SocketState& st, std::uint32_t epoch, native_error error);
 
+// FD_CLOSE for the end of a stream (R9): graceful (error 0) unless the
+// connection failed. Linux reads a reset connection's end like a FIN once
+// its error has been consumed, which a send or receive in another thread
+// may have done without keeping it yet: those are waited for first. Never
+// call it with a send or receive of this thread under way.
+void report_end(native_socket s, SocketState& st, std::uint32_t epoch);
+
 // Looks at the socket now and reports what holds (S8). at_select: the call
 // is a select call (FD_CONNECT is then reported for an established
 // connection); otherwise it is a freshly accepted socket (S7, R7).

@@ -64,7 +64,7 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
   } else if (n == 0 && requested > 0 && stream && !(flags & MSG_OOB)) {
     // End of stream: every byte before the FIN has been read (R9).
     st.set_flags(sf::kPeerClosed);
-    report_close(s, st, t.epoch, 0);
+    report_end(s, st, t.epoch);
   } else {
     if (flags & MSG_OOB) {
       more = os::normal_data_waiting(s);  // the urgent byte says nothing of normal data
@@ -84,7 +84,7 @@ void after_receive(native_socket s, const Tracked& t, long n, native_error err,
     if (more) {
       signal_event(s, st, t.epoch, NetEvent::read);
     } else if (stream && (fl & sf::kPeerClosed)) {
-      report_close(s, st, t.epoch, 0);
+      report_end(s, st, t.epoch);
     }
   }
   if (stream && (fl & sf::kOobHint)) {
@@ -139,6 +139,25 @@ native_error failure_at_end(native_socket s, const Tracked& t) {
   remember_failure(t, e);
   return e;
 }
+
+// A send or receive under way (SocketState::io_in_flight), from just before
+// its system call until it has kept a failure it consumed.
+class InFlight {
+ public:
+  explicit InFlight(const Tracked& t) : st_(t.st) {
+    if (st_) st_->io_in_flight.fetch_add(1, std::memory_order_seq_cst);
+  }
+  ~InFlight() { done(); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+  void done() {
+    if (st_) st_->io_in_flight.fetch_sub(1, std::memory_order_seq_cst);
+    st_ = nullptr;
+  }
+
+ private:
+  SocketState* st_;
+};
 
 // A reset the backend already consumed still fails the next calls.
 IoResult receive_result(const Tracked& t, long n, native_error err) {
@@ -227,6 +246,7 @@ IoResult receive_with(native_socket s, const IoBuffer* bufs, std::size_t count, 
   }
   if (t.st) keep_urgent_byte(s, *t.st, flags);
   native_error err = 0;
+  InFlight io(t);
   long n = call(&err);
   std::size_t requested = total_length(bufs, count);
   if (n == 0 && requested > 0 && t.st && t.st->has(sf::kStream) && !(flags & MSG_OOB)) {
@@ -235,6 +255,8 @@ IoResult receive_with(native_socket s, const IoBuffer* bufs, std::size_t count, 
       err = e;
     }
   }
+  if (n < 0) remember_failure(t, err);
+  io.done();  // before after_receive, whose report_end waits for the others
   after_receive(s, t, n, err, requested, flags);
   return receive_result(t, n, err);
 }
@@ -378,6 +400,7 @@ IoResult send_bytes(native_socket s, const void* buf, std::size_t len, int flags
   Tracked t = track(s);
   if (t.selected) record_reenable(*t.st, mask_of(NetEvent::write));
   native_error err = 0;
+  InFlight io(t);
   long n = os::send(s, buf, len, flags, &err);
   return after_send(s, t, n, err);
 }
@@ -387,6 +410,7 @@ IoResult send_to(native_socket s, const void* buf, std::size_t len, int flags, c
   Tracked t = track(s);
   if (t.selected) record_reenable(*t.st, mask_of(NetEvent::write));
   native_error err = 0;
+  InFlight io(t);
   long n = os::sendto(s, buf, len, flags, to, tolen, &err);
   if (n >= 0 && t.st) t.st->set_flags(sf::kBound);
   return after_send(s, t, n, err);
@@ -397,6 +421,7 @@ IoResult send_vector(native_socket s, const IoBuffer* bufs, std::size_t count, i
   Tracked t = track(s);
   if (t.selected) record_reenable(*t.st, mask_of(NetEvent::write));
   native_error err = 0;
+  InFlight io(t);
   long n =
       os::send_vector(s, reinterpret_cast<const os::Buffer*>(bufs), count, flags, to, tolen, &err);
   return after_send(s, t, n, err);

@@ -89,6 +89,9 @@ struct alignas(64) SocketState {
   // The urgent byte, taken out of the stream before a normal receive would
   // pass the mark (Linux drops it then; Winsock keeps it for MSG_OOB).
   std::atomic<std::uint8_t> oob_stash{0};
+  // Sends and receives under way (socket_io.cpp): one may have consumed a
+  // reset's error that it has not kept yet (readiness.cpp, report_end).
+  std::atomic<std::uint16_t> io_in_flight{0};
 
   RecordWord load_word(std::memory_order mo = std::memory_order_acquire) const {
     return RecordWord{word.load(mo)};
