@@ -59,13 +59,21 @@ TEST_P(Race, S6_ClosesocketRacingAWaitInAnotherThread) {
     auto waiter = std::async(std::launch::async, [&] {
       for (int i = 0; i < 20 && !closed.load(); ++i) {
         const DWORD w = api().WSAWaitForMultipleEvents(1, &ev, FALSE, 5, FALSE);
-        if (w != WSA_WAIT_EVENT_0 && w != WSA_WAIT_TIMEOUT) bad.fetch_add(1);
+        if (w != WSA_WAIT_EVENT_0 && w != WSA_WAIT_TIMEOUT) {
+          bad.fetch_add(1);
+          std::printf("wait: %lu (error %d)\n", static_cast<unsigned long>(w),
+                      api().WSAGetLastError());
+        }
         WSANETWORKEVENTS ne{};
         const bool was_closed = closed.load();
         if (api().WSAEnumNetworkEvents(p.server, ev, &ne) == 0) {
-          if (ne.lNetworkEvents & FD_CLOSE && was_closed) bad.fetch_add(100);
-        } else if (api().WSAGetLastError() != WSAENOTSOCK) {
+          if (ne.lNetworkEvents & FD_CLOSE && was_closed) {
+            bad.fetch_add(100);
+            std::printf("FD_CLOSE after closesocket\n");
+          }
+        } else if (const int e = api().WSAGetLastError(); e != WSAENOTSOCK) {
           bad.fetch_add(10000);
+          std::printf("enumerate: %d\n", e);
         }
       }
     });
