@@ -275,7 +275,14 @@ Report run(const Options& o) {
       for (;;) {
         const double t = since(start);
         const bool starting = t < o.seconds;
-        if (!clients.round(starting)) break;
+        if (!clients.round(starting)) {
+          // The server's side of the story, if it has one (it may have
+          // failed first on the same connection).
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          const std::string f = server.failure();
+          if (!f.empty()) r.failure += "; server: " + f;
+          break;
+        }
         const std::string f = server.failure();
         if (!f.empty()) {
           r.ok = false;
