@@ -113,15 +113,27 @@ class EchoServer {
     }
     DWORD index = WSAWaitForMultipleEvents(static_cast<DWORD>(events_.size()), events_.data(),
                                            FALSE, 200, FALSE);
-    if (index == WSA_WAIT_TIMEOUT || index == WSA_WAIT_FAILED) return;
+    // Past 258 events WSA_WAIT_TIMEOUT is also WSA_WAIT_EVENT_0 + 258
+    // (docs/migration.md): it is a time-out only when that event is not
+    // signalled. Taken for a time-out, it would be returned again at once,
+    // forever, and no socket would be served.
+    if (index == WSA_WAIT_TIMEOUT && !signalled(index - WSA_WAIT_EVENT_0)) return;
+    if (index == WSA_WAIT_FAILED) {
+      std::fprintf(stderr, "WSAWaitForMultipleEvents(%lu) failed: %d\n",
+                   static_cast<unsigned long>(events_.size()), WSAGetLastError());
+      return;
+    }
     std::vector<uintptr_t> todo;
     for (DWORD i = index - WSA_WAIT_EVENT_0; i < events_.size(); ++i) {
-      if (WSAWaitForMultipleEvents(1, &events_[i], TRUE, 0, FALSE) == WSA_WAIT_EVENT_0) {
-        todo.push_back(keys_[i]);
-      }
+      if (signalled(i)) todo.push_back(keys_[i]);
     }
     for (uintptr_t k : todo)
       dispatch(k);
+  }
+
+  bool signalled(DWORD i) {
+    return i < events_.size() &&
+           WSAWaitForMultipleEvents(1, &events_[i], TRUE, 0, FALSE) == WSA_WAIT_EVENT_0;
   }
 
   void dispatch(uintptr_t key) {
