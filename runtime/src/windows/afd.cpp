@@ -2,6 +2,8 @@
 
 #include <mswsock.h>
 
+#include <atomic>
+
 extern "C" NTSTATUS NTAPI NtCancelIoFileEx(HANDLE file, IO_STATUS_BLOCK* request,
                                            IO_STATUS_BLOCK* status);
 
@@ -12,7 +14,14 @@ namespace {
 constexpr ULONG kIoctlPoll = 0x00012024;
 constexpr NTSTATUS kStatusSuccess = 0;
 
+std::atomic<unsigned long long> g_polls{0};
+std::atomic<unsigned long long> g_cancels{0};
+
 }  // namespace
+
+Counts counts() {
+  return {g_polls.load(std::memory_order_relaxed), g_cancels.load(std::memory_order_relaxed)};
+}
 
 HANDLE open_helper(HANDLE port, DWORD* err) {
   // Any name below \Device\Afd opens the driver; with no extended attributes
@@ -46,6 +55,7 @@ HANDLE open_helper(HANDLE port, DWORD* err) {
 
 NTSTATUS poll(HANDLE helper, PollInfo* info, IO_STATUS_BLOCK* iosb) {
   iosb->Status = STATUS_PENDING;
+  g_polls.fetch_add(1, std::memory_order_relaxed);
   // The IO_STATUS_BLOCK doubles as the APC context: on a completion port
   // that context is what GetQueuedCompletionStatusEx returns as the
   // OVERLAPPED pointer, which leads the backend back to its socket.
@@ -55,6 +65,7 @@ NTSTATUS poll(HANDLE helper, PollInfo* info, IO_STATUS_BLOCK* iosb) {
 
 void cancel(HANDLE helper, IO_STATUS_BLOCK* iosb) {
   IO_STATUS_BLOCK ignored;
+  g_cancels.fetch_add(1, std::memory_order_relaxed);
   // STATUS_NOT_FOUND means the poll completed first; its packet is queued
   // and the backend handles it like any other completion.
   NtCancelIoFileEx(helper, iosb, &ignored);

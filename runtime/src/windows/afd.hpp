@@ -65,4 +65,12 @@ void cancel(HANDLE helper, IO_STATUS_BLOCK* iosb);
 // and *err (a WSA error) when no layer will say.
 SOCKET base_handle(SOCKET s, int* err);
 
+// How many polls and cancels this process has sent, for the tests that
+// hold the backend to one request per event (tests/windows).
+struct Counts {
+  unsigned long long polls = 0;
+  unsigned long long cancels = 0;
+};
+Counts counts();
+
 }  // namespace wsx::detail::afd
