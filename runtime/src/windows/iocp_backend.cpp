@@ -2,18 +2,20 @@
 // (poll_entry.hpp) and drained in batches with GetQueuedCompletionStatusEx.
 // A wake-up is a packet posted to the same port.
 //
-// Re-issuing after a completion is deferred to the leader's next wait():
-// by then the application has usually made the call that re-enables the
-// event it was just told about (a receive after FD_READ), so one request
-// asks for everything at once instead of one now and a cancel later.
+// Re-issuing after a completion is deferred (reissue_queue.hpp): by then
+// the application has usually made the call that re-enables the event it
+// was just told about (a receive after FD_READ), so one request asks for
+// everything at once instead of one now and a cancel later.
 #include <winsock2.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 #include "core/backend.hpp"
 #include "windows/afd.hpp"
 #include "windows/poll_table.hpp"
+#include "windows/reissue_queue.hpp"
 
 namespace wsx::detail {
 
@@ -22,6 +24,12 @@ constexpr ULONG kBatch = 256;
 constexpr ULONG_PTR kWakeKey = 1;  // AFD helpers complete with key 0
 // A runtime-owned source (watch()) completes with its BackendSource's
 // address as the key: never 0 or 1.
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 }  // namespace
 
 struct Backend::State {
@@ -31,7 +39,7 @@ struct Backend::State {
   std::atomic<bool> wake_pending{false};
   std::atomic<std::uint64_t> reports{0};  // written by the leader only
   // Leader only: entries whose request completed and is not re-issued yet.
-  PollEntry* listed = nullptr;
+  ReissueQueue reissue;
   OVERLAPPED_ENTRY packets[kBatch];
 };
 
@@ -105,12 +113,10 @@ void Backend::unwatch(std::uintptr_t) {}
 
 int Backend::wait(int timeout_ms) {
   State& st = *state_;
-  // Re-issue what completed last time; anything a rearm already re-issued
-  // is left alone.
-  while (PollEntry* e = st.listed) {
-    st.listed = e->next_listed;
-    e->listed = false;
-    e->issue_if_idle();
+  if (timeout_ms == 0) {
+    st.reissue.issue_due(now_ns());
+  } else {
+    st.reissue.issue_all();
   }
   ULONG n = 0;
   DWORD ms = timeout_ms < 0 ? INFINITE : static_cast<DWORD>(timeout_ms);
@@ -120,6 +126,7 @@ int Backend::wait(int timeout_ms) {
 
 void Backend::dispatch(int count) {
   State& st = *state_;
+  const std::int64_t now = now_ns();
   st.reports.store(st.reports.load(std::memory_order_relaxed) + static_cast<unsigned>(count),
                    std::memory_order_relaxed);
   for (int i = 0; i < count; ++i) {
@@ -138,11 +145,7 @@ void Backend::dispatch(int count) {
     PollEntry* e = PollEntry::from_iosb(reinterpret_cast<IO_STATUS_BLOCK*>(p.lpOverlapped));
     PollEntry::Result r = e->complete();
     if (r.events) dispatch_readiness(e->socket, r.gen, readiness_of_afd(r.events));
-    if (r.relist && !e->listed) {
-      e->listed = true;
-      e->next_listed = st.listed;
-      st.listed = e;
-    }
+    if (r.relist) st.reissue.push(e, r.events != 0, now);
   }
 }
 

@@ -55,9 +55,12 @@ struct PollEntry {
   std::atomic<HANDLE> helper;
   native_socket socket;  // fixed when the table creates the entry
 
-  // The leader's list of entries to re-issue before it next waits.
+  // The leader's queues of entries to re-issue (reissue_queue.hpp).
   PollEntry* next_listed;
+  PollEntry* prev_listed;
+  std::int64_t listed_ns;  // when its last completion was queued
   bool listed;
+  bool listed_told;  // in the queue of completions that told something
 
   static PollEntry* from_iosb(IO_STATUS_BLOCK* p) { return reinterpret_cast<PollEntry*>(p); }
 
