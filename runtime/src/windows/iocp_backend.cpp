@@ -145,7 +145,7 @@ void Backend::dispatch(int count) {
     PollEntry* e = PollEntry::from_iosb(reinterpret_cast<IO_STATUS_BLOCK*>(p.lpOverlapped));
     PollEntry::Result r = e->complete();
     if (r.events) dispatch_readiness(e->socket, r.gen, readiness_of_afd(r.events));
-    if (r.relist) st.reissue.push(e, r.events != 0, now);
+    if (r.relist) st.reissue.push(e, r.events != 0 && e->awaits_reenabling(r.polled), now);
   }
 }
 

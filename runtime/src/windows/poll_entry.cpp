@@ -75,6 +75,13 @@ bool PollEntry::stale(std::uint32_t now) const {
          !covers(now & kMaskBits, wanted_mask());
 }
 
+bool PollEntry::awaits_reenabling(ULONG polled) const {
+  // FD_READ, FD_OOB and FD_ACCEPT wait for their re-enabling call once
+  // reported; a dropped SEND (FD_WRITE) comes back only after a send fails,
+  // which the usual reaction to FD_WRITE does not.
+  return (polled & ~wanted_mask() & (afd::kReceive | afd::kAccept | afd::kReceiveExpedited)) != 0;
+}
+
 void PollEntry::reconsider() {
   // Pairs with the fence in complete(): either the leader's next look at the
   // core sees the change our caller made, or we see its request in flight.
@@ -176,7 +183,7 @@ PollEntry::Result PollEntry::complete() {
   // released, so no thread can issue on the dead handle.
   if (closed) closed_gen.store(r.gen, std::memory_order_release);
   // The buffers are free from here on: keep the sequence, drop the rest.
-  state.fetch_and(kSeqBits, std::memory_order_acq_rel);
+  r.polled = state.fetch_and(kSeqBits, std::memory_order_acq_rel) & kMaskBits;
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (closed) r.events = 0;
   // Relisted for any live registration; a closed one polls nothing anyway,

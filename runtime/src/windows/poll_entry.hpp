@@ -76,10 +76,15 @@ struct PollEntry {
     std::uint32_t gen = 0;  // the generation the request was issued for
     ULONG events = 0;       // AFD conditions that held (0: cancelled or failed)
     bool relist = false;    // the socket is still polled: issue the next request
+    ULONG polled = 0;       // the AFD conditions the request asked for
   };
   // Leader, for a dequeued completion: reads the result and gives the
   // buffers back.
   Result complete();
+  // Leader, after the core handled a completion: whether the core now wants
+  // less on the receiving side than the request asked for, because a
+  // reported event waits for its re-enabling call (a receive, an accept).
+  bool awaits_reenabling(ULONG polled) const;
 
  private:
   void issue(std::uint32_t claimed);

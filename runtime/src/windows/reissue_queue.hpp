@@ -11,9 +11,10 @@
 // A wait that may block issues every listed entry, since nothing would be
 // watched while it sleeps. A wait that does not block (a call that reads
 // the kernel on its way, Driver::poll_if_stale) runs between the report and
-// the application's reaction, so it leaves the entries whose completion
-// told the application something until kGraceNs have passed; entries whose
-// completion told nothing (cancelled, failed) are issued at once.
+// the application's reaction, so it leaves an entry whose completion left a
+// reported event waiting for its re-enabling call (FD_READ, FD_OOB,
+// FD_ACCEPT) until kGraceNs have passed; the others (cancelled, failed, or
+// an FD_WRITE, which a successful send does not re-enable) go at once.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +33,8 @@ class ReissueQueue {
   // for a request and its cancel (docs/windows-backend.md).
   static constexpr std::int64_t kGraceNs = 500'000'000;
 
-  // Leader only, after a completion of e.
+  // Leader only, after a completion of e; `told`: it waits for the
+  // application's re-enabling call.
   void push(PollEntry* e, bool told, std::int64_t now_ns);
   // Before a wait that may block.
   void issue_all();
@@ -48,8 +50,8 @@ class ReissueQueue {
   static void unlink(Fifo& f, PollEntry* e);
   static PollEntry* pop(Fifo& f);
 
-  Fifo untold_;  // issued at the next wait of either kind
-  Fifo told_;    // in the order reported, so the oldest is first
+  Fifo untold_;  // issued by the next wait of either kind
+  Fifo told_;    // waiting for the application's call, oldest first
 };
 
 }  // namespace wsx::detail
